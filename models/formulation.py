@@ -1,0 +1,159 @@
+"""The portfolio LP: variables, constraints and objective expressions (see docs/model.md).
+
+Every expression is built from (variable, coefficient) lists with
+LpAffineExpression.from_list: Python's sum() over PuLP terms is quadratic.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pulp
+
+from models.inputs import ELEMENTS, PRODUCT_FORMS, ModelInputs
+
+Key = tuple
+Pairs = list[tuple[pulp.LpVariable, float]]
+UNBOUNDED = 1e30  # HiGHS treats any bound beyond 1e20 as infinite
+USD_PER_MUSD = 1e6  # money rows and cost objective are in $M for numerical scaling
+
+# Lexicographic stages per objective: the first is the objective proper, later ones
+# break ties among its optima (each earlier optimum is held by a floor row).
+STAGES = {
+    "max_weighted_supply": (("weighted_supply", "max"), ("annual_cost", "min")),
+    "min_import_reliance": (("max_import_reliance", "min"), ("weighted_supply", "max"), ("annual_cost", "min")),
+    "min_cost": (("annual_cost", "min"),),
+}
+
+
+def _slug(*parts) -> str:
+    return "_".join(re.sub(r"[^A-Za-z0-9]+", "_", str(p)) for p in parts)
+
+
+@dataclass
+class PortfolioModel:
+    """A built PuLP model plus the maps from domain keys to its variables and rows."""
+
+    inputs: ModelInputs
+    objective: str
+    prob: pulp.LpProblem
+    new_capacity: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech)
+    throughput: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech, element)
+    feed_use: dict[str, pulp.LpVariable] = field(default_factory=dict)  # feedstock_id
+    shipment: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (from, to, form, element)
+    delivery: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, form, element)
+    credited: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (element, form)
+    imports: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    unmet: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    max_import_reliance: pulp.LpVariable | None = None
+    rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
+    objectives: dict[str, Pairs] = field(default_factory=dict)
+
+    @property
+    def stages(self) -> tuple[tuple[str, str], ...]:
+        return STAGES[self.objective]
+
+    def constraint(self, kind: str, *key) -> pulp.LpConstraint:
+        return self.prob.get_constraint_by_name(self.rows[(kind, *key)])
+
+
+def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
+    """Build the LP for one scenario; the first stage's objective is set on prob."""
+    prob = pulp.LpProblem("ree_portfolio", pulp.LpMaximize)
+    m = PortfolioModel(inputs=inputs, objective=objective, prob=prob)
+    add = prob.add_variable
+
+    def row(kind: str, key: Key, pairs: Pairs, sense: str, rhs: float) -> None:
+        name = _slug(kind, len(m.rows), *key)
+        expr = pulp.LpAffineExpression.from_list(pairs)
+        constraint = {"<=": expr <= rhs, ">=": expr >= rhs, "==": expr == rhs}[sense]
+        prob.addConstraint(constraint, name)
+        m.rows[(kind, *key)] = name
+
+    balance: dict[Key, Pairs] = defaultdict(list)  # (site, form, element): in positive, out negative
+    capex_musd: Pairs = []  # federal $M per unit of new capacity
+    cost: Pairs = []  # $M/yr
+
+    for p in inputs.plants.itertuples(index=False):
+        key = (p.site_id, p.technology_id)
+        capacity: Pairs = []
+        if p.buildable:
+            v = add(_slug("new", len(m.new_capacity), *key), 0, p.max_new_tpa)
+            m.new_capacity[key] = v
+            capacity.append((v, -1.0))
+            capex_musd.append((v, inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
+            cost.append((v, p.annual_capex_usd_per_tpa / USD_PER_MUSD))
+        for e in ELEMENTS:
+            x = add(_slug("proc", len(m.throughput), *key, e), 0)
+            m.throughput[(*key, e)] = x
+            capacity.append((x, 1.0))
+            balance[(p.site_id, p.input_form, e)].append((x, -1.0))
+            balance[(p.site_id, p.output_form, e)].append((x, inputs.recovery[(p.technology_id, e)]))
+            if p.opex_usd_per_t:
+                cost.append((x, p.opex_usd_per_t / USD_PER_MUSD))
+        row("capacity_limit", key, capacity, "<=", p.existing_tpa)
+
+    for f in inputs.feeds.itertuples(index=False):
+        u = add(_slug("feed", f.feedstock_id), 0, f.supply_tpa)
+        m.feed_use[f.feedstock_id] = u
+        for e in ELEMENTS:
+            share = getattr(f, f"share_{e.lower()}")
+            if share:
+                balance[(f.site_id, f.form, e)].append((u, share))
+
+    for a in inputs.arcs.itertuples(index=False):
+        for e in ELEMENTS:
+            s = add(_slug("ship", len(m.shipment), a.from_site, a.to_site, a.form, e), 0)
+            m.shipment[(a.from_site, a.to_site, a.form, e)] = s
+            balance[(a.from_site, a.form, e)].append((s, -1.0))
+            balance[(a.to_site, a.form, e)].append((s, 1.0))
+            cost.append((s, a.usd_per_t / USD_PER_MUSD))
+
+    delivered: dict[Key, Pairs] = defaultdict(list)  # (element, form) -> deliveries
+    for site, form, e in sorted(k for k in balance if k[1] in PRODUCT_FORMS):
+        d = add(_slug("deliver", len(m.delivery), site, form, e), 0)
+        m.delivery[(site, form, e)] = d
+        balance[(site, form, e)].append((d, -1.0))
+        delivered[(e, form)].append((d, 1.0))
+
+    for key in sorted(balance):
+        row("balance", key, balance[key], "==", 0.0)
+
+    weighted: Pairs = []
+    by_element: dict[str, Pairs] = defaultdict(list)
+    for (e, form), demand in inputs.demand_t.items():
+        c = add(_slug("credited", e, form), 0)
+        i = add(_slug("imports", e, form), 0, inputs.imports_t[(e, form)])
+        u = add(_slug("unmet", e, form), 0)
+        m.credited[(e, form)], m.imports[(e, form)], m.unmet[(e, form)] = c, i, u
+        row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in delivered[(e, form)])], "<=", 0.0)
+        row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand)
+        weighted.append((c, inputs.weights[e]))
+        by_element[e].append((c, 1.0))
+        cost.append((i, inputs.price_usd_per_t[e] / USD_PER_MUSD))
+        cost.append((u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD))
+
+    row("budget", (), capex_musd, "<=", inputs.budget_usd / USD_PER_MUSD)
+    m.objectives = {"weighted_supply": weighted, "annual_cost": cost}
+
+    if objective == "min_import_reliance":
+        r = add("max_import_reliance", 0)
+        m.max_import_reliance = r
+        for e in sorted(by_element):
+            total = sum(v for (el, _), v in inputs.demand_t.items() if el == e)  # floats, not PuLP terms
+            row("reliance_limit", (e,), [*by_element[e], (r, total)], ">=", total)
+        m.objectives["max_import_reliance"] = [(r, 1.0)]
+
+    # Floor rows hold an earlier stage's optimum while a later stage re-optimises;
+    # they start unbounded and the solver sets them (see models/solve.py).
+    for name, sense in m.stages[:-1]:
+        if sense == "max":
+            row("floor", (name,), m.objectives[name], ">=", -UNBOUNDED)
+        else:
+            row("floor", (name,), m.objectives[name], "<=", UNBOUNDED)
+
+    first, sense = m.stages[0]
+    prob.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
+    prob.setObjective(pulp.LpAffineExpression.from_list(m.objectives[first]))
+    return m

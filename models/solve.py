@@ -1,0 +1,144 @@
+"""Solve a PortfolioModel with HiGHS, stage by stage, re-using the solver model.
+
+The first solve goes through PuLP (which loads the model into highspy); later stages
+and re-solves after a bound change drive the same highspy object, so HiGHS starts
+from the previous basis instead of from scratch.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+
+from models.formulation import UNBOUNDED, USD_PER_MUSD, PortfolioModel
+
+_S = pulp.constants.LpSolveStatus
+STATUS_NAMES = {
+    _S.Optimal: "optimal",
+    _S.Infeasible: "infeasible",
+    _S.Unbounded: "unbounded",
+    _S.TimeLimit: "time_limit",
+    _S.IterationLimit: "iteration_limit",
+}
+FLOOR_TOLERANCE = 1e-7  # relative slack granted to an earlier stage's optimum
+
+
+@dataclass
+class Solution:
+    """Outcome of solving every stage; variable values live on the PuLP variables."""
+
+    status: str
+    stage_values: dict[str, float] = field(default_factory=dict)  # objective name -> optimum
+    duals: dict[str, float] = field(default_factory=dict)  # constraint name -> first-stage dual
+    solve_seconds: float = 0.0
+    iterations: int = 0
+    message: str = ""
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """HiGHS prints a banner from C++ when its first object is made; keep stdout clean."""
+    sys.stdout.flush()
+    try:
+        fd = os.dup(1)
+    except OSError:  # no real stdout (some notebook kernels)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(fd, 1)
+        os.close(fd)
+
+
+class StageSolver:
+    """Runs the lexicographic stages of a model; supports warm re-solves."""
+
+    def __init__(self, model: PortfolioModel, time_limit_s: float | None = None):
+        self.model = model
+        self.solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s)
+        self._highs = None
+        self._column: dict[int, int] = {}
+
+    def set_budget(self, budget_usd: float) -> None:
+        """Change the budget's right-hand side; the next solve() starts warm."""
+        con = self.model.constraint("budget")
+        con.changeRHS(budget_usd / USD_PER_MUSD)  # keeps the PuLP side consistent
+        if self._highs is not None:
+            self._highs.changeRowBounds(con.id, -np.inf, budget_usd / USD_PER_MUSD)
+
+    def solve(self) -> Solution:
+        start = time.perf_counter()
+        solution = Solution(status="optimal")
+        for k, (name, sense) in enumerate(self.model.stages):
+            status = self._run_stage(k, name, sense)
+            if status != _S.Optimal:
+                solution.status = STATUS_NAMES.get(status, "solver_error")
+                solution.message = f"stage {k + 1} ({sense} {name}) ended {solution.status}"
+                break
+            value = self._objective_value(name)
+            solution.stage_values[name] = value
+            if k == 0:
+                solution.duals = {c.name: float(c.pi) for c in self.model.prob.constraints()}
+            self._hold(name, sense, value)
+        solution.solve_seconds = time.perf_counter() - start
+        if self._highs is not None:
+            solution.iterations = int(self._highs.getInfo().simplex_iteration_count)
+        return solution
+
+    def _run_stage(self, k: int, name: str, sense: str):
+        prob = self.model.prob
+        if self._highs is None:  # first ever solve: PuLP builds the highspy model
+            with _quiet_stdout():
+                stats = prob.solve(self.solver)
+            self._highs = prob.solverModel
+            self._column = {v.id: j for j, v in enumerate(prob.exported_variables())}
+            return stats.status
+        if k == 0:
+            self._release_floors()
+        self._set_objective(name, sense)
+        self._highs.run()
+        status, _ = self.solver.findSolutionValues(prob)
+        return status
+
+    def _set_objective(self, name: str, sense: str) -> None:
+        import highspy
+
+        n = len(self._column)
+        cost = np.zeros(n)
+        for var, coef in self.model.objectives[name]:
+            cost[self._column[var.id]] += coef
+        self._highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        self._highs.changeObjectiveSense(
+            highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
+        )
+
+    def _objective_value(self, name: str) -> float:
+        return float(sum(coef * (var.varValue or 0.0) for var, coef in self.model.objectives[name]))
+
+    def _hold(self, name: str, sense: str, value: float) -> None:
+        """Keep this stage's optimum (within tolerance) while later stages run."""
+        if ("floor", name) not in self.model.rows:
+            return
+        slack = FLOOR_TOLERANCE * max(1.0, abs(value))
+        con = self.model.constraint("floor", name)
+        if sense == "max":
+            self._highs.changeRowBounds(con.id, value - slack, np.inf)
+        else:
+            self._highs.changeRowBounds(con.id, -np.inf, value + slack)
+
+    def _release_floors(self) -> None:
+        for name, sense in self.model.stages[:-1]:
+            con = self.model.constraint("floor", name)
+            self._highs.changeRowBounds(con.id, -UNBOUNDED, UNBOUNDED)

@@ -1,0 +1,14 @@
+"""The user's side of ree-planner: scenarios, runs, outputs and the CLI.
+
+Notebook use, stage by stage:
+
+    from planner import load_scenario, load_inputs, run_scenario, write_outputs
+    scenario = load_scenario("baseline")          # or a path to a .toml file
+    catalog = load_inputs(scenario)                # validated catalog
+    run = run_scenario(scenario, catalog)          # build + solve + result tables
+    run.result.capacity                            # pandas DataFrames
+"""
+from planner.run import Run, load_inputs, run_scenario, write_outputs
+from planner.scenario import Scenario, load_scenario, shipped_scenarios
+
+__all__ = ["Run", "Scenario", "load_inputs", "load_scenario", "run_scenario", "shipped_scenarios", "write_outputs"]

@@ -1,0 +1,80 @@
+"""Write a run's folder: tables, summary, GeoJSON and map, all or nothing."""
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from models import PortfolioResult
+from sites import Catalog
+
+TABLE_FILES = {
+    "capacity.csv": "capacity",
+    "elements.csv": "elements",
+    "elements_by_form.csv": "elements_by_form",
+    "flows.csv": "flows",
+    "portfolio.csv": "portfolio",
+    "production.csv": "production",
+    "feeds.csv": "feeds",
+    "duals.csv": "duals",
+}
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    # fixed float format and line ending: the same answer gives the same bytes
+    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6f")
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield a scratch folder that replaces target only if the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield scratch
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    scratch.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
+    """Built sites as GeoJSON points with their capacity per technology."""
+    cap = result.capacity
+    wide = cap.pivot_table(index="site_id", columns="technology", values="total_tpa", aggfunc="sum").fillna(0.0)
+    wide.columns = [f"{t}_tpa" for t in wide.columns]
+    totals = cap.groupby("site_id")[["existing_tpa", "new_tpa", "total_tpa", "capex_usd", "federal_usd"]].sum()
+    sites = catalog.sites.set_index("site_id").loc[sorted(totals.index)]
+    frame = gpd.GeoDataFrame(
+        pd.concat([sites[["name", "state", "kind", "status", "operator"]], totals, wide], axis=1)
+        .rename_axis("site_id").reset_index(),
+        geometry=list(sites.geometry), crs="EPSG:4326",
+    )
+    return frame.to_json(drop_id=True, sort_keys=True, indent=1) + "\n"
+
+
+def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: dict,
+              render_map: Callable[[Path], None] | None = None) -> Path:
+    """Write every output of a run into target (replacing an older run there)."""
+    with atomic_folder(target) as folder:
+        for name, attr in TABLE_FILES.items():
+            write_csv(getattr(result, attr), folder / name)
+        (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")
+        (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if render_map is not None:
+            render_map(folder / "map.html")
+    return target

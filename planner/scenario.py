@@ -1,0 +1,265 @@
+"""Scenario files: TOML, validated against scenario_keys.csv, turned into ModelSettings."""
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from models.settings import ModelSettings
+from sites import Catalog
+from sites.errors import InputError, Problem
+
+FORMS = ("oxide", "metal")
+MAGNET_ELEMENTS = ("Nd", "Pr", "Dy", "Tb")
+TABLE_KEYS = ("weights", "demand_t", "imports_t")
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    type: str
+    default: str
+    min: float | None
+    max: float | None
+    allowed: tuple[str, ...]
+    description: str
+
+
+@cache
+def keys() -> dict[str, Key]:
+    text = resources.files("planner").joinpath("scenario_keys.csv").read_text(encoding="utf-8")
+    out = {}
+    for r in csv.DictReader(text.splitlines()):
+        out[r["key"]] = Key(
+            r["key"], r["type"], r["default"], float(r["min"]) if r["min"] else None,
+            float(r["max"]) if r["max"] else None, tuple(r["allowed"].split("|")) if r["allowed"] else (),
+            r["description"],
+        )
+    return out
+
+
+def shipped_dir() -> Path:
+    return Path(str(resources.files("planner").joinpath("scenarios")))
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Shipped scenario name -> file."""
+    return {p.stem: p for p in sorted(shipped_dir().glob("*.toml"))}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its resolved keys (after extends and overrides)."""
+
+    name: str
+    path: Path | None
+    values: dict  # only keys that were set; defaults come from ModelSettings
+
+    @property
+    def description(self) -> str:
+        return self.values.get("description", "")
+
+    @property
+    def catalog_dir(self) -> Path | None:
+        return Path(self.values["catalog"]) if "catalog" in self.values else None
+
+    def with_overrides(self, source: str, **overrides) -> "Scenario":
+        """A copy with command-line values, checked like file values."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        problems: list[Problem] = []
+        _check_values(source, given, problems)
+        if problems:
+            raise InputError(problems)
+        return Scenario(self.name, self.path, {**self.values, **given})
+
+    def settings(self) -> ModelSettings:
+        v = self.values
+        plain = {k: v[k] for k in ("objective", "budget_usd", "federal_share", "target_year", "decision_year",
+                                   "demand_case", "supply_case", "capex_case", "capex_multiplier", "import_case",
+                                   "allow_new_capacity", "transport_usd_per_tkm", "discount_rate",
+                                   "unmet_penalty_x_price") if k in v}
+        return ModelSettings(
+            **plain,
+            weights=dict(v.get("weights", {})),
+            demand_t={(e, f): t for e, forms in v.get("demand_t", {}).items() for f, t in forms.items()},
+            imports_t={(e, f): t for e, forms in v.get("imports_t", {}).items() for f, t in forms.items()},
+            exclude_sites=tuple(v.get("exclude_sites", ())),
+            exclude_technologies=tuple(v.get("exclude_technologies", ())),
+            exclude_feedstocks=tuple(v.get("exclude_feedstocks", ())),
+        )
+
+    def to_dict(self) -> dict:
+        """Resolved settings (defaults filled), for summary.json and reproducibility."""
+        s = self.settings()
+        return {
+            "name": self.name, "description": self.description,
+            "catalog": str(self.catalog_dir) if self.catalog_dir else "shipped",
+            **{k: getattr(s, k) for k in ("objective", "budget_usd", "federal_share", "target_year", "decision_year",
+                                          "demand_case", "supply_case", "capex_case", "capex_multiplier",
+                                          "import_case", "allow_new_capacity", "transport_usd_per_tkm",
+                                          "discount_rate", "unmet_penalty_x_price")},
+            "weights": dict(sorted(s.weights.items())),
+            "demand_t": {f"{e}.{f}": t for (e, f), t in sorted(s.demand_t.items())},
+            "imports_t": {f"{e}.{f}": t for (e, f), t in sorted(s.imports_t.items())},
+            "exclude_sites": sorted(s.exclude_sites),
+            "exclude_technologies": sorted(s.exclude_technologies),
+            "exclude_feedstocks": sorted(s.exclude_feedstocks),
+        }
+
+
+def _problem(file: str, key: str, value, expected: str) -> Problem:
+    return Problem(file, None, key, None if value is None else repr(value), expected, label="key")
+
+
+def _number_problem(key: Key, value) -> str | None:
+    """What was expected, if value is not a valid number for key."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "a number"
+    if key.type == "int" and not isinstance(value, int):
+        return "a whole number"
+    if not math.isfinite(value):
+        return "a finite number"
+    if key.min is not None and value < key.min:
+        return f"a number >= {key.min:g}"
+    if key.max is not None and value > key.max:
+        return f"a number <= {key.max:g}"
+    return None
+
+
+def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
+    spec = keys()
+    for name, value in values.items():
+        key = spec.get(name)
+        if key is None:
+            problems.append(_problem(file, name, None, "a known key: " + ", ".join(spec)))
+            continue
+        if key.type == "str" and not isinstance(value, str):
+            problems.append(_problem(file, name, value, "text"))
+        elif key.type == "enum" and value not in key.allowed:
+            problems.append(_problem(file, name, value, "one of " + ", ".join(key.allowed)))
+        elif key.type == "bool" and not isinstance(value, bool):
+            problems.append(_problem(file, name, value, "true or false"))
+        elif key.type in ("float", "int"):
+            expected = _number_problem(key, value)
+            if expected:
+                problems.append(_problem(file, name, value, expected))
+        elif key.type == "list" and not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
+            problems.append(_problem(file, name, value, "a list of ids, e.g. [\"bokan-mountain\"]"))
+        elif key.type == "element_table":
+            _check_table(file, key, value, problems, nested=False)
+        elif key.type == "element_form_table":
+            _check_table(file, key, value, problems, nested=True)
+
+
+def _check_table(file: str, key: Key, value, problems: list[Problem], nested: bool) -> None:
+    if not isinstance(value, dict):
+        problems.append(_problem(file, key.name, value, "a table of element = value"))
+        return
+    for element, inner in value.items():
+        where = f"{key.name}.{element}"
+        if element not in MAGNET_ELEMENTS:
+            problems.append(_problem(file, where, None, "an element: " + ", ".join(MAGNET_ELEMENTS)))
+            continue
+        items = inner.items() if nested and isinstance(inner, dict) else [(None, inner)]
+        if nested and not isinstance(inner, dict):
+            problems.append(_problem(file, where, inner, "a table of form = t/yr, e.g. {metal = 300}"))
+            continue
+        for form, number in items:
+            here = where if form is None else f"{where}.{form}"
+            if form is not None and form not in FORMS:
+                problems.append(_problem(file, here, None, "a form: " + ", ".join(FORMS)))
+                continue
+            expected = _number_problem(Key(here, "float", "", key.min, key.max, (), ""), number)
+            if expected:
+                problems.append(_problem(file, here, number, expected))
+
+
+def _resolve_path(ref: str, relative_to: Path | None) -> Path | None:
+    candidates = []
+    if relative_to is not None:
+        candidates.append(relative_to / ref)
+    candidates.append(Path(ref))
+    shipped = shipped_scenarios()
+    if ref in shipped:
+        candidates.append(shipped[ref])
+    if ref.endswith(".toml") and ref[:-5] in shipped:
+        candidates.append(shipped[ref[:-5]])
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _read(path: Path, chain: tuple[Path, ...]) -> dict:
+    """Read one file and what it extends; values checked; paths made absolute."""
+    file = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(Problem(file, None, None, None, f"valid TOML ({err})")) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(Problem(file, None, None, None, f"a readable UTF-8 scenario file ({err})")) from None
+    problems: list[Problem] = []
+    _check_values(file, data, problems)
+    if problems:
+        raise InputError(problems)
+    if "catalog" in data:
+        catalog = (path.parent / data["catalog"]).resolve()
+        if not catalog.is_dir():
+            raise InputError(_problem(file, "catalog", data["catalog"], f"an existing catalog folder ({catalog})"))
+        data["catalog"] = str(catalog)
+    base: dict = {}
+    if "extends" in data:
+        parent = _resolve_path(data.pop("extends"), path.parent)
+        if parent is None:
+            raise InputError(_problem(file, "extends", data.get("extends"), "a scenario file or shipped scenario name"))
+        if parent.resolve() in chain:
+            raise InputError(_problem(file, "extends", str(parent), "no cycle of extends"))
+        base = _read(parent, chain + (parent.resolve(),))
+        base.pop("name", None)
+        base.pop("description", None)
+    merged = {**base, **data}
+    for table in TABLE_KEYS:  # tables merge entry by entry, so a child can change one element
+        if table in base and table in data:
+            merged[table] = {**base[table], **data[table]}
+    return merged
+
+
+def load_scenario(ref: str | Path | None = None) -> Scenario:
+    """Load a scenario file, or a shipped scenario by name; None is the baseline."""
+    ref = "baseline" if ref is None else str(ref)
+    path = _resolve_path(ref, None)
+    if path is None:
+        raise InputError(Problem(ref, None, None, None,
+                                 "a scenario file or one of the shipped scenarios: " + ", ".join(shipped_scenarios())))
+    values = _read(path, (path.resolve(),))
+    return Scenario(values.get("name", path.stem), path, values)
+
+
+def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
+    """Ids a scenario names must exist in the catalog it runs on."""
+    file = str(scenario.path) if scenario.path else scenario.name
+    v = scenario.values
+    problems: list[Problem] = []
+    known = {
+        "exclude_sites": set(catalog.sites["site_id"]),
+        "exclude_technologies": set(catalog.technologies["technology_id"]),
+        "exclude_feedstocks": set(catalog.feedstocks["feedstock_id"]),
+    }
+    for key, ids in known.items():
+        for x in v.get(key, []):
+            if x not in ids:
+                problems.append(_problem(file, key, x, f"an id from the catalog ({', '.join(sorted(ids))})"))
+    cases = sorted(set(catalog.imports["case"]))
+    if v.get("import_case", "truce") not in cases:
+        problems.append(_problem(file, "import_case", v.get("import_case", "truce"),
+                                 "an import case of the catalog: " + ", ".join(cases)))
+    years = sorted(set(catalog.demand["target_year"]))
+    if v.get("target_year", 2030) not in years and not v.get("demand_t"):
+        problems.append(_problem(file, "target_year", v.get("target_year", 2030),
+                                 "a year the catalog has demand for: " + ", ".join(map(str, years))))
+    if v.get("decision_year", 2026) > v.get("target_year", 2030):
+        problems.append(_problem(file, "decision_year", v.get("decision_year", 2026), "a year <= target_year"))
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,60 @@
+"""Geodesic distances between sites and the bundled US state boundaries."""
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def distance_matrix_km(sites: pd.DataFrame) -> pd.DataFrame:
+    """Geodesic (WGS84 ellipsoid) distance in km between every pair of sites."""
+    ids = list(sites["site_id"])
+    lat = sites["latitude"].to_numpy(float)
+    lon = sites["longitude"].to_numpy(float)
+    n = len(ids)
+    i, j = np.triu_indices(n, k=1)
+    _, _, metres = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])
+    km = np.zeros((n, n))
+    km[i, j] = km[j, i] = np.asarray(metres) / 1000.0
+    return pd.DataFrame(km, index=ids, columns=ids)
+
+
+@cache
+def states() -> gpd.GeoDataFrame:
+    """US states (Census 2017 cartographic boundaries via us-atlas) with USPS codes."""
+    folder = resources.files("sites").joinpath("boundaries")
+    with resources.as_file(folder.joinpath("states-10m.json")) as path:
+        shapes = gpd.read_file(path, layer="states")
+    if shapes.crs is None:
+        shapes = shapes.set_crs(4326)
+    shapes["geometry"] = shapes.geometry.make_valid(method="structure", keep_collapsed=False)
+    with resources.as_file(folder.joinpath("state_codes.csv")) as path:
+        codes = pd.read_csv(path, dtype=str)
+    shapes = shapes.merge(codes[["name", "usps"]], on="name", how="left")
+    return shapes[["usps", "name", "geometry"]].sort_values("usps").reset_index(drop=True)
+
+
+def state_of_points(lon: np.ndarray, lat: np.ndarray) -> list[str | None]:
+    """USPS code of the state containing each point (None outside every state)."""
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    joined = gpd.sjoin(points, states(), how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")].sort_index()
+    return [None if pd.isna(v) else v for v in joined["usps"]]
+
+
+def distance_to_state_km(lon: float, lat: float, usps: str) -> float | None:
+    """Distance from a point to a state's boundary in km (0 inside); None for an unknown code."""
+    shapes = states()
+    shape = shapes.loc[shapes["usps"] == usps]
+    if shape.empty:
+        return None
+    point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326)
+    # Alaska's Aleutians cross 180 degrees; a metre CRS near the point is good enough here
+    local = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +units=m"
+    return float(shape.to_crs(local).distance(point.to_crs(local).iloc[0]).min() / 1000.0)

@@ -1,0 +1,30 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/factory.py
+
+from models import ModelSettings, build_model, extract, prepare  # noqa: E402
+from models.solve import StageSolver  # noqa: E402
+from sites import load_catalog  # noqa: E402
+
+
+@pytest.fixture
+def solve(tmp_path):
+    """solve(settings, **tables) -> (result, model) on a small custom catalog."""
+    import factory
+
+    def _solve(settings: ModelSettings | None = None, **tables):
+        catalog = load_catalog(factory.write_catalog(tmp_path / "catalog", **tables))
+        settings = settings or ModelSettings()
+        model = build_model(prepare(catalog, settings), settings.objective)
+        solver = StageSolver(model)
+        return extract(model, solver.solve()), model, solver
+
+    return _solve
+
+
+@pytest.fixture(scope="session")
+def shipped_catalog():
+    return load_catalog()

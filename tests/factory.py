@@ -1,0 +1,106 @@
+"""Write small custom catalogs for hand-solved tests (every table valid by default)."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sites.schema import TABLES, columns
+
+SRC = "test-src"
+ELEMENT_SHARES = ("nd", "pr", "dy", "tb", "other")
+
+# Real places, so the state check passes: the model only sees the coordinates.
+PLACES = {
+    "mine": ("Mine", "CA", 35.48, -115.53),
+    "mill": ("Mill", "TX", 32.98, -97.31),
+    "far": ("Far mill", "AK", 54.91, -132.14),
+    "near": ("Near mill", "NV", 35.98, -114.83),
+}
+
+
+def site(site_id: str, place: str | None = None, allowed: str = "", multiplier: float = 1.0, **extra) -> dict:
+    name, state, lat, lon = PLACES[place or site_id]
+    row = {
+        "site_id": site_id, "name": name, "state": state, "latitude": lat, "longitude": lon,
+        "location_precision": "approximate", "location_basis": "test", "location_source": SRC,
+        "kind": "deposit", "status": "producing", "operator": f"{name} Co", "cost_multiplier": multiplier,
+        "cost_multiplier_reason": "test", "cost_multiplier_source": SRC, "allowed_technologies": allowed,
+        "note": "", "sources": SRC,
+    }
+    row.update(extra)
+    return row
+
+
+def feed(feedstock_id: str, site_id: str, supply_tpa: float, form: str = "mixed", start_year: int = 2020,
+         **shares: float) -> dict:
+    split = {f"share_{k}": shares.get(k, 0.0) for k in ELEMENT_SHARES}
+    return {
+        "feedstock_id": feedstock_id, "site_id": site_id, "name": feedstock_id, "form": form,
+        "supply_tpa_low": supply_tpa, "supply_tpa_base": supply_tpa, "supply_tpa_high": supply_tpa,
+        "supply_source": SRC, **split, "share_source": SRC, "start_year": start_year, "start_source": SRC, "note": "",
+    }
+
+
+def tech(technology_id: str, input_form: str, output_form: str, capex_usd_per_tpa: float, opex_usd_per_t: float = 0.0,
+         recovery: float = 1.0, max_size_tpa: float = 1e6, lead_time_years: float = 2, life_years: float = 20) -> dict:
+    return {
+        "technology_id": technology_id, "name": technology_id, "input_form": input_form, "output_form": output_form,
+        **{f"recovery_{k}": recovery for k in ELEMENT_SHARES}, "recovery_source": SRC,
+        "capex_usd_per_tpa_low": capex_usd_per_tpa, "capex_usd_per_tpa_base": capex_usd_per_tpa,
+        "capex_usd_per_tpa_high": capex_usd_per_tpa * 2, "capex_source": SRC,
+        "opex_usd_per_t": opex_usd_per_t, "opex_source": SRC, "min_size_tpa": 0, "max_size_tpa": max_size_tpa,
+        "size_source": SRC, "lead_time_years": lead_time_years, "lead_time_source": SRC, "life_years": life_years,
+        "life_source": SRC, "trl": 9, "trl_source": SRC, "note": "",
+    }
+
+
+def demand(element: str, t: float, form: str = "oxide", year: int = 2030) -> dict:
+    return {"element": element, "form": form, "target_year": year, "demand_t_low": t, "demand_t_base": t,
+            "demand_t_high": t, "demand_source": SRC, "note": ""}
+
+
+def imports(element: str, t: float, form: str = "oxide", case: str = "truce") -> dict:
+    return {"case": case, "element": element, "form": form, "available_t": t, "available_source": SRC, "note": ""}
+
+
+def capacity(site_id: str, technology_id: str, existing_tpa: float) -> dict:
+    return {"site_id": site_id, "technology_id": technology_id, "existing_tpa": existing_tpa,
+            "existing_source": SRC, "note": ""}
+
+
+def default_tables() -> dict[str, list[dict]]:
+    weights = {"Nd": 1.0, "Pr": 1.0, "Dy": 4.0, "Tb": 10.0, "other": 0.0}
+    return {
+        "sources": [{"source_id": SRC, "title": "Test source", "publisher": "tests", "year": 2025,
+                     "url": "urn:test", "quality": "rough", "note": ""}],
+        "assumptions": [],
+        "elements": [{"element": e, "name": e, "magnet": str(e != "other").lower(), "weight": w,
+                      "weight_source": SRC, "price_usd_per_kg": 100.0, "price_source": SRC}
+                     for e, w in weights.items()],
+        "sites": [],
+        "site_capacity": [],
+        "feedstocks": [],
+        "technologies": [],
+        "demand": [],
+        "imports": [],
+        "parameters": [
+            {"parameter": "transport_usd_per_tkm", "value": 0.0, "unit": "USD/t-km", "source": SRC, "note": ""},
+            {"parameter": "road_circuity", "value": 1.0, "unit": "x", "source": SRC, "note": ""},
+            {"parameter": "discount_rate", "value": 0.0, "unit": "1/yr", "source": SRC, "note": ""},
+            {"parameter": "unmet_penalty_x_price", "value": 10.0, "unit": "x", "source": SRC, "note": ""},
+        ],
+    }
+
+
+def write_catalog(folder: Path, **tables: list[dict]) -> Path:
+    """Write every table (defaults, overridden by keyword) as CSV in folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    merged = default_tables() | tables
+    for table in TABLES:
+        names = [c.name for c in columns()[table]]
+        with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=names)
+            writer.writeheader()
+            for row in merged[table]:
+                writer.writerow({k: row.get(k, "") for k in names})
+    return folder

@@ -1,0 +1,152 @@
+"""Small catalogs whose optimum can be worked out by hand (numbers in each docstring)."""
+import pytest
+from pyproj import Geod
+
+import factory as f
+from models import ModelSettings
+
+ONE_MINE = dict(
+    sites=[f.site("mine", allowed="sx")],
+    feedstocks=[f.feed("conc", "mine", 1000, nd=0.5, other=0.5)],
+    technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
+    demand=[f.demand("Nd", 1000)],
+    imports=[f.imports("Nd", 0)],
+)
+
+
+def test_budget_binding(solve):
+    """$10M federal at 50% share buys $20M of capex = 200 t/yr at $100k per t/yr.
+    200 t/yr of a 50% Nd feed gives 100 t Nd (weight 1): objective 100.
+    Each extra $1M federal buys 20 t/yr more, i.e. 10 t Nd: the budget dual is 10."""
+    result, _, _ = solve(ModelSettings(budget_usd=10e6), **ONE_MINE)
+    s = result.summary
+    assert s["status"] == "optimal"
+    assert s["objective_value"] == pytest.approx(100.0, abs=1e-6)
+    assert s["federal_usd"] == pytest.approx(10e6)
+    assert s["capex_usd"] == pytest.approx(20e6)
+    assert s["budget_marginal_value"] == pytest.approx(10.0, abs=1e-6)
+    cap = result.capacity.iloc[0]
+    assert (cap.site_id, cap.technology, cap.new_tpa, cap.throughput_tpa) == ("mine", "sx", 200.0, 200.0)
+    nd = result.elements.set_index("element").loc["Nd"]
+    assert (nd.domestic_t, nd.imports_t, nd.unmet_t) == (100.0, 0.0, 900.0)
+    assert nd.import_reliance == pytest.approx(0.9)
+    assert list(result.portfolio["capacity_tpa"]) == [200.0]
+
+
+def test_budget_dual_matches_finite_difference(solve):
+    """The objective's slope in the budget equals the reported dual (both 10 t per $1M)."""
+    low, _, solver = solve(ModelSettings(budget_usd=10e6), **ONE_MINE)
+    solver.set_budget(11e6)  # warm re-solve of the same model
+    high = solver.solve().stage_values["weighted_supply"]
+    slope = (high - low.summary["objective_value"]) / 1.0
+    assert slope == pytest.approx(low.summary["budget_marginal_value"], abs=1e-6)
+
+
+def test_feed_binding(solve):
+    """Only 100 t/yr of feed: 100 t/yr of plant suffices (cost tie-break builds no more),
+    50 t Nd, $5M federal of a $1B budget; the budget does not bind (dual 0)."""
+    tables = dict(ONE_MINE, feedstocks=[f.feed("conc", "mine", 100, nd=0.5, other=0.5)])
+    result, _, _ = solve(ModelSettings(budget_usd=1e9), **tables)
+    assert result.summary["objective_value"] == pytest.approx(50.0)
+    assert result.capacity["new_tpa"].tolist() == [100.0]
+    assert result.summary["federal_usd"] == pytest.approx(5e6)
+    assert result.summary["budget_marginal_value"] == pytest.approx(0.0, abs=1e-9)
+    assert result.feeds["used_tpa"].tolist() == [100.0]
+
+
+def test_demand_caps_credit(solve):
+    """Feed could give 500 t Nd but demand is 200: only 200 is credited, so only 400 t/yr
+    of plant is built; one more tonne of demand is worth its weight (dual 1)."""
+    tables = dict(ONE_MINE, demand=[f.demand("Nd", 200)])
+    result, _, _ = solve(ModelSettings(budget_usd=1e9), **tables)
+    assert result.summary["objective_value"] == pytest.approx(200.0)
+    assert result.capacity["new_tpa"].tolist() == [400.0]
+    duals = result.duals.set_index("constraint")
+    assert duals.loc["demand_balance", "dual"] == pytest.approx(1.0)
+    assert result.elements.set_index("element").at["Nd", "import_reliance"] == pytest.approx(0.0)
+
+
+IMPORTS = dict(
+    ONE_MINE,
+    # $100k/t/yr capex over 20 years at 0% = $5,000/yr per t/yr, plus $150,000/t opex:
+    # $155,000 per t of feed = $310,000 per t Nd, dearer than imports at $100,000/t
+    # and cheaper than unmet demand at 10 x $100,000/t.
+    technologies=[f.tech("sx", "mixed", "oxide", 100_000, opex_usd_per_t=150_000)],
+    demand=[f.demand("Nd", 100)],
+    imports=[f.imports("Nd", 60), f.imports("Nd", 0, case="reversal")],
+)
+
+
+def test_import_availability_caps_imports(solve):
+    """min_cost imports all 60 t allowed and makes the other 40 t at home (80 t/yr of plant):
+    cost = 60 x $0.1M + 80 x $0.155M = $18.4M/yr."""
+    result, _, _ = solve(ModelSettings(objective="min_cost", budget_usd=1e8), **IMPORTS)
+    nd = result.elements.set_index("element").loc["Nd"]
+    assert (nd.imports_t, nd.domestic_t, nd.unmet_t) == (60.0, 40.0, 0.0)
+    assert nd.import_reliance == pytest.approx(0.6)
+    assert result.summary["objective_value"] == pytest.approx(18.4)
+    assert result.capacity["new_tpa"].tolist() == [80.0]
+
+
+def test_policy_reversal_case_cuts_imports(solve):
+    """With the reversal case (no Nd imports) all 100 t are made at home: 200 t/yr, $31M/yr."""
+    result, _, _ = solve(ModelSettings(objective="min_cost", budget_usd=1e8, import_case="reversal"), **IMPORTS)
+    nd = result.elements.set_index("element").loc["Nd"]
+    assert (nd.imports_t, nd.domestic_t, nd.unmet_t) == (0.0, 100.0, 0.0)
+    assert result.summary["objective_value"] == pytest.approx(31.0)
+
+
+def _two_mills(usd_per_tkm: float):
+    """Mine in CA; mills in NV (capex x2) and TX (capex x1); the mine cannot build."""
+    tables = dict(
+        sites=[f.site("mine"), f.site("near", allowed="sx", multiplier=2.0), f.site("mill", allowed="sx")],
+        feedstocks=[f.feed("conc", "mine", 1000, nd=0.5, other=0.5)],
+        technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
+        demand=[f.demand("Nd", 1000)],
+        imports=[f.imports("Nd", 0)],
+    )
+    tables["parameters"] = [
+        dict(p, value=usd_per_tkm) if p["parameter"] == "transport_usd_per_tkm" else p
+        for p in f.default_tables()["parameters"]
+    ]
+    return tables
+
+
+def _km(a: str, b: str) -> float:
+    _, _, lat_a, lon_a = f.PLACES[a]
+    _, _, lat_b, lon_b = f.PLACES[b]
+    return Geod(ellps="WGS84").inv(lon_a, lat_a, lon_b, lat_b)[2] / 1000
+
+
+@pytest.mark.parametrize("usd_per_tkm, winner", [(1.0, "mill"), (5.0, "near")])
+def test_shipping_cost_decides_the_site(solve, usd_per_tkm, winner):
+    """NV's doubled capex costs $100k/20 yr = $5,000/yr more per t/yr; TX is ~1,619 km
+    further. Break-even freight is $5,000 / 1,619 km = $3.09/t-km: at $1 TX wins, at $5 NV."""
+    extra_km = _km("mine", "mill") - _km("mine", "near")
+    assert 5000 / extra_km == pytest.approx(3.09, abs=0.01)
+    result, _, _ = solve(ModelSettings(budget_usd=1e9), **_two_mills(usd_per_tkm))
+    assert result.summary["objective_value"] == pytest.approx(500.0)
+    assert result.capacity["site_id"].tolist() == [winner]
+    flows = result.flows
+    assert set(flows["to_site"]) == {winner} and set(flows["from_site"]) == {"mine"}
+    assert flows["tonnes"].sum() == pytest.approx(1000.0)
+    km = _km("mine", winner)
+    assert flows["distance_km"].iloc[0] == pytest.approx(km, abs=1e-6)
+    assert flows["transport_usd"].sum() == pytest.approx(1000 * km * usd_per_tkm, rel=1e-6)
+
+
+def test_min_import_reliance_balances_elements(solve):
+    """Two feeds, one Nd-only, one Dy-only, same plant cost; demand 100 t each, $1M federal
+    buys 20 t/yr. Minimising the largest reliance splits capacity 10/10: reliance 0.9 each."""
+    tables = dict(
+        sites=[f.site("mine", allowed="sx")],
+        feedstocks=[f.feed("a", "mine", 1000, nd=1.0), f.feed("b", "mine", 1000, dy=1.0)],
+        technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
+        demand=[f.demand("Nd", 100), f.demand("Dy", 100)],
+        imports=[f.imports("Nd", 0), f.imports("Dy", 0)],
+    )
+    result, _, _ = solve(ModelSettings(objective="min_import_reliance", budget_usd=1e6), **tables)
+    assert result.summary["objective_value"] == pytest.approx(0.9)
+    el = result.elements.set_index("element")
+    assert el.at["Nd", "domestic_t"] == pytest.approx(10.0)
+    assert el.at["Dy", "domestic_t"] == pytest.approx(10.0)
