@@ -46,6 +46,8 @@ class PortfolioModel:
     credited: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (element, form)
     imports: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     unmet: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    build: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech) binaries, discrete sizing
+    funded: dict[str, pulp.LpVariable] = field(default_factory=dict)  # project_id -> share funded (0/1)
     max_import_reliance: pulp.LpVariable | None = None
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
     objectives: dict[str, Pairs] = field(default_factory=dict)
@@ -75,15 +77,36 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
     capex_musd: Pairs = []  # federal $M per unit of new capacity
     cost: Pairs = []  # $M/yr
 
+    projects_at: dict[Key, list] = defaultdict(list)
+    for q in inputs.projects.itertuples(index=False):
+        if inputs.project_mode == "choose":
+            y = add(_slug("fund", q.project_id), cat="Binary")
+        else:
+            y = add(_slug("fund", q.project_id), 1, 1)
+        m.funded[q.project_id] = y
+        projects_at[(q.site_id, q.technology_id)].append((y, q.capacity_tpa))
+        capex_musd.append((y, q.federal_usd / USD_PER_MUSD))
+        cost.append((y, q.annual_capex_usd / USD_PER_MUSD))
+
     for p in inputs.plants.itertuples(index=False):
         key = (p.site_id, p.technology_id)
         capacity: Pairs = []
-        if p.buildable:
+        if p.buildable and key in projects_at:  # capacity is what the funded proposals add
+            v = add(_slug("new", len(m.new_capacity), *key), 0)
+            m.new_capacity[key] = v
+            capacity.append((v, -1.0))
+            row("project_capacity", key, [(v, 1.0), *((y, -tpa) for y, tpa in projects_at[key])], "==", 0.0)
+        elif p.buildable:
             v = add(_slug("new", len(m.new_capacity), *key), 0, p.max_new_tpa)
             m.new_capacity[key] = v
             capacity.append((v, -1.0))
             capex_musd.append((v, inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
             cost.append((v, p.annual_capex_usd_per_tpa / USD_PER_MUSD))
+            if inputs.discrete_sizes:  # 0, or a plant between min and max size
+                b = add(_slug("build", len(m.build), *key), cat="Binary")
+                m.build[key] = b
+                row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
+                row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
         for e in ELEMENTS:
             x = add(_slug("proc", len(m.throughput), *key, e), 0)
             m.throughput[(*key, e)] = x

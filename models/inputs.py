@@ -36,6 +36,10 @@ class ModelInputs:
     arcs: pd.DataFrame  # from_site, to_site, form, distance_km (geodesic), usd_per_t
     budget_usd: float
     federal_share: float
+    projects: pd.DataFrame  # project_id, applicant, site_id, technology_id, capacity_tpa, federal_usd, capex_usd,
+    #                          annual_capex_usd (empty unless the scenario brings proposals)
+    project_mode: str  # "fixed" or "choose"
+    discrete_sizes: bool  # new plants are 0 or within [min_size_tpa, max_new_tpa] (MILP)
 
 
 def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
@@ -60,12 +64,17 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     existing = catalog.site_capacity.groupby(["site_id", "technology_id"])["existing_tpa"].sum()
     pairs: set[tuple[str, str]] = {p for p in existing.index if p[0] in set(sites["site_id"]) and p[1] in techs.index}
     buildable: set[tuple[str, str]] = set()
-    if settings.allow_new_capacity:
+    projects = pd.DataFrame([vars(p) for p in settings.projects], columns=[
+        "project_id", "applicant", "site_id", "technology_id", "capacity_tpa", "federal_usd", "capex_usd"])
+    if len(projects):  # proposals are taken as made; the reviewer's checks say what is odd about them
+        buildable = set(zip(projects["site_id"], projects["technology_id"]))
+    elif settings.allow_new_capacity:
         in_time = set(techs.index[settings.decision_year + techs["lead_time_years"] <= settings.target_year])
         for site_id, allowed in zip(sites["site_id"], sites["allowed_technologies"]):
             buildable |= {(site_id, t) for t in allowed if t in in_time}
     pairs |= buildable
 
+    size_range = settings.plant_size_range_tpa
     multiplier = sites.set_index("site_id")["cost_multiplier"]
     capex_col = f"capex_usd_per_tpa_{settings.capex_case}"
     rows = []
@@ -80,8 +89,8 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
                 "output_form": t["output_form"],
                 "existing_tpa": float(existing.get((site_id, tech), 0.0)),
                 "buildable": (site_id, tech) in buildable,
-                "max_new_tpa": float(t["max_size_tpa"]),
-                "min_size_tpa": float(t["min_size_tpa"]),
+                "max_new_tpa": float(size_range[1] if size_range else t["max_size_tpa"]),
+                "min_size_tpa": float(size_range[0] if size_range else t["min_size_tpa"]),
                 "capex_usd_per_tpa": capex,
                 "annual_capex_usd_per_tpa": capex * capital_recovery_factor(rate, float(t["life_years"])),
                 "opex_usd_per_t": float(t["opex_usd_per_t"]),
@@ -121,6 +130,10 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     demand = {k: v for k, v in sorted(demand.items()) if v > 0}
     imports = {k: imports.get(k, 0.0) for k in demand}
 
+    life = techs["life_years"]
+    projects["annual_capex_usd"] = [
+        c * capital_recovery_factor(rate, float(life[t])) for c, t in zip(projects["capex_usd"], projects["technology_id"])
+    ]
     return ModelInputs(
         sites=sites,
         plants=plants,
@@ -134,6 +147,9 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         arcs=_arcs(catalog, sites, plants, feeds, usd_per_tkm),
         budget_usd=settings.budget_usd,
         federal_share=settings.federal_share,
+        projects=projects.sort_values("project_id").reset_index(drop=True),
+        project_mode=settings.project_mode,
+        discrete_sizes=settings.min_plant_size or size_range is not None,
     )
 
 

@@ -40,6 +40,7 @@ class PortfolioResult:
     feeds: pd.DataFrame = field(default_factory=pd.DataFrame)
     portfolio: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PORTFOLIO_COLUMNS))
     duals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposals and whether each is funded
 
 
 def _v(var) -> float:
@@ -62,6 +63,11 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
     sites = inputs.sites.set_index("site_id")
     plants = inputs.plants.set_index(["site_id", "technology_id"])
 
+    projects = inputs.projects.drop(columns="annual_capex_usd").copy()
+    projects["funded"] = [round(_v(model.funded[q])) for q in projects["project_id"]]
+    funded = projects[projects["funded"] == 1]
+    project_money = funded.groupby(["site_id", "technology_id"])[["capex_usd", "federal_usd"]].sum()
+
     production_rows, capacity_rows = [], []
     for (site, tech), p in plants.iterrows():
         new = _v(model.new_capacity[(site, tech)]) if (site, tech) in model.new_capacity else 0.0
@@ -71,26 +77,25 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
         total = p.existing_tpa + new
         if total <= ZERO_T:
             continue
-        capex = new * p.capex_usd_per_tpa
+        if len(projects):
+            money = project_money.loc[(site, tech)] if (site, tech) in project_money.index else None
+            capex, federal = (0.0, 0.0) if money is None else (money["capex_usd"], money["federal_usd"])
+        else:
+            capex = new * p.capex_usd_per_tpa
+            federal = capex * inputs.federal_share
         capacity_rows.append((site, sites.at[site, "name"], sites.at[site, "state"], tech, p.existing_tpa, new, total,
-                              sum(inputs_t.values()), capex, capex * inputs.federal_share))
+                              sum(inputs_t.values()), capex, federal))
     capacity = pd.DataFrame(capacity_rows, columns=CAPACITY_COLUMNS)
     production = pd.DataFrame(production_rows, columns=PRODUCTION_COLUMNS)
     production = production[production["input_t"] > 0]
 
     built = capacity[capacity["new_tpa"] > 0]
-    portfolio = pd.DataFrame(
-        {
-            "project_id": [f"P{i:02d}" for i in range(1, len(built) + 1)],
-            "applicant": [sites.at[s, "operator"] for s in built["site_id"]],
-            "site_id": built["site_id"].to_list(),
-            "technology": built["technology"].to_list(),
-            "capacity_tpa": built["new_tpa"].to_list(),
-            "federal_request_usd": built["federal_usd"].to_list(),
-            "total_capex_usd": built["capex_usd"].to_list(),
-        },
-        columns=PORTFOLIO_COLUMNS,
-    )
+    if len(projects):  # the funded proposals, as proposed
+        portfolio = funded.rename(columns={"technology_id": "technology", "federal_usd": "federal_request_usd",
+                                           "capex_usd": "total_capex_usd"})[PORTFOLIO_COLUMNS]
+    else:
+        portfolio = _portfolio(built, sites)
+
 
     arcs = inputs.arcs.set_index(["from_site", "to_site", "form"])
     flow_rows = []
@@ -131,6 +136,7 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
         feeds=_tidy(feeds),
         portfolio=_tidy(portfolio),
         duals=_tidy(duals),
+        projects=_tidy(projects),
     )
 
 
@@ -173,3 +179,20 @@ def _summary(model: PortfolioModel, solution: Solution, capacity: pd.DataFrame, 
         "variables": model.prob.numVariables(),
         "constraints": model.prob.numConstraints(),
     }
+
+
+
+def _portfolio(built: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """The optimiser's new plants written as projects, in the format reviewers feed back in."""
+    return pd.DataFrame(
+        {
+            "project_id": [f"P{i:02d}" for i in range(1, len(built) + 1)],
+            "applicant": [sites.at[s, "operator"] for s in built["site_id"]],
+            "site_id": built["site_id"].to_list(),
+            "technology": built["technology"].to_list(),
+            "capacity_tpa": built["new_tpa"].to_list(),
+            "federal_request_usd": built["federal_usd"].to_list(),
+            "total_capex_usd": built["capex_usd"].to_list(),
+        },
+        columns=PORTFOLIO_COLUMNS,
+    )

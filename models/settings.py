@@ -5,6 +5,20 @@ from dataclasses import dataclass, field
 
 OBJECTIVES = ("max_weighted_supply", "min_import_reliance", "min_cost")
 CASES = ("low", "base", "high")
+PROJECT_MODES = ("fixed", "choose")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A proposed plant: fixed size, federal request and capex as the applicant states them."""
+
+    project_id: str
+    applicant: str
+    site_id: str
+    technology_id: str
+    capacity_tpa: float
+    federal_usd: float
+    capex_usd: float
 
 
 @dataclass(frozen=True)
@@ -31,3 +45,13 @@ class ModelSettings:
     transport_usd_per_tkm: float | None = None  # None: the catalog's parameter
     discount_rate: float | None = None
     unmet_penalty_x_price: float | None = None
+    # Plant sizes: continuous (LP) by default; with min_plant_size each new plant is
+    # 0 or between its technology's min and max size (MILP). plant_size_range_tpa
+    # overrides every technology's (min, max), e.g. the demo call's (150, 1000).
+    min_plant_size: bool = False
+    plant_size_range_tpa: tuple[float, float] | None = None
+    # Proposals instead of free sizing: "fixed" builds every project as proposed (the
+    # model then chooses only operations); "choose" funds each project all or nothing.
+    # New capacity then comes only from projects, and the budget counts their requests.
+    projects: tuple[Project, ...] = ()
+    project_mode: str = "fixed"

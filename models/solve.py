@@ -26,6 +26,7 @@ STATUS_NAMES = {
     _S.IterationLimit: "iteration_limit",
 }
 FLOOR_TOLERANCE = 1e-7  # relative slack granted to an earlier stage's optimum
+MIP_GAP = 1e-7  # discrete sizing and project choice: solve to (near) proven optimality
 
 
 @dataclass
@@ -67,9 +68,10 @@ class StageSolver:
 
     def __init__(self, model: PortfolioModel, time_limit_s: float | None = None):
         self.model = model
-        self.solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s)
+        self.solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=MIP_GAP)
         self._highs = None
         self._column: dict[int, int] = {}
+        self._integer: list = []  # binaries of a MILP, fixed after stage 1 (see _fix_integers)
 
     def set_budget(self, budget_usd: float) -> None:
         """Change the budget's right-hand side; the next solve() starts warm."""
@@ -103,14 +105,47 @@ class StageSolver:
             with _quiet_stdout():
                 stats = prob.solve(self.solver)
             self._highs = prob.solverModel
-            self._column = {v.id: j for j, v in enumerate(prob.exported_variables())}
-            return stats.status
-        if k == 0:
-            self._release_floors()
-        self._set_objective(name, sense)
-        self._highs.run()
-        status, _ = self.solver.findSolutionValues(prob)
+            exported = prob.exported_variables()
+            self._column = {v.id: j for j, v in enumerate(exported)}
+            self._integer = [v for v in exported if v.cat != "Continuous"]
+            status = stats.status
+        else:
+            if k == 0:
+                self._release_floors()
+                self._restore_integers()
+            self._set_objective(name, sense)
+            self._highs.run()
+            status, _ = self.solver.findSolutionValues(prob)
+        if k == 0 and self._integer and status == _S.Optimal:
+            # A MILP has no duals: fix the chosen plants and re-solve the LP that remains,
+            # whose duals price the budget and limits around that choice.
+            self._fix_integers()
+            self._highs.run()
+            status, _ = self.solver.findSolutionValues(prob)
         return status
+
+    def _integer_columns(self) -> np.ndarray:
+        return np.array([self._column[v.id] for v in self._integer], dtype=np.int32)
+
+    def _fix_integers(self) -> None:
+        import highspy
+
+        cols = self._integer_columns()
+        values = np.array([round(v.varValue or 0.0) for v in self._integer], dtype=float)
+        self._highs.changeColsBounds(len(cols), cols, values, values)
+        self._highs.changeColsIntegrality(len(cols), cols,
+                                          np.full(len(cols), highspy.HighsVarType.kContinuous))
+
+    def _restore_integers(self) -> None:
+        import highspy
+
+        if not self._integer:
+            return
+        cols = self._integer_columns()
+        lower = np.array([v.lowBound if v.lowBound is not None else 0.0 for v in self._integer], dtype=float)
+        upper = np.array([v.upBound if v.upBound is not None else 1.0 for v in self._integer], dtype=float)
+        self._highs.changeColsBounds(len(cols), cols, lower, upper)
+        self._highs.changeColsIntegrality(len(cols), cols, np.full(len(cols), highspy.HighsVarType.kInteger))
 
     def _set_objective(self, name: str, sense: str) -> None:
         import highspy

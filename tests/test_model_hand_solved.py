@@ -150,3 +150,40 @@ def test_min_import_reliance_balances_elements(solve):
     el = result.elements.set_index("element")
     assert el.at["Nd", "domestic_t"] == pytest.approx(10.0)
     assert el.at["Dy", "domestic_t"] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("budget_usd, size_range, new_tpa", [
+    (10e6, (300, 1000), []),  # a 300 t/yr plant needs $15M federal: nothing can be built
+    (20e6, (300, 1000), [400.0]),  # $20M buys 400 t/yr, inside the range
+    (20e6, (150, 250), [250.0]),  # capped at the largest plant
+])
+def test_plant_size_range_makes_sizes_discrete(solve, budget_usd, size_range, new_tpa):
+    settings = ModelSettings(budget_usd=budget_usd, plant_size_range_tpa=size_range)
+    result, _, _ = solve(settings, **ONE_MINE)
+    assert result.capacity["new_tpa"].tolist() == new_tpa
+    assert result.summary["objective_value"] == pytest.approx(sum(new_tpa) * 0.5)
+
+
+def _project(pid, tpa, federal_musd):
+    from models.settings import Project
+    return Project(pid, f"Applicant {pid}", "mine", "sx", tpa, federal_musd * 1e6, 2 * federal_musd * 1e6)
+
+
+def test_fixed_projects_are_built_as_proposed(solve):
+    """One 150 t/yr proposal asking $5M: 75 t Nd, $5M federal, whatever the budget share rule says."""
+    settings = ModelSettings(budget_usd=1e9, projects=(_project("A", 150, 5),), project_mode="fixed")
+    result, _, _ = solve(settings, **ONE_MINE)
+    assert result.summary["objective_value"] == pytest.approx(75.0)
+    assert result.summary["federal_usd"] == pytest.approx(5e6)
+    assert result.portfolio[["project_id", "capacity_tpa", "federal_request_usd"]].values.tolist() == [
+        ["A", 150.0, 5e6]]
+
+
+def test_choose_projects_all_or_nothing(solve):
+    """$10M for A (100 t/yr, $6M), B (80, $5M), C (60, $4M): A+B is over budget, so the best
+    pair is A+C = 160 t/yr (80 t Nd), beating B+C = 140 t/yr."""
+    pool = (_project("A", 100, 6), _project("B", 80, 5), _project("C", 60, 4))
+    result, _, _ = solve(ModelSettings(budget_usd=10e6, projects=pool, project_mode="choose"), **ONE_MINE)
+    assert result.summary["objective_value"] == pytest.approx(80.0)
+    assert result.projects.set_index("project_id")["funded"].to_dict() == {"A": 1, "B": 0, "C": 1}
+    assert result.portfolio["project_id"].tolist() == ["A", "C"]
