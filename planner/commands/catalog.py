@@ -1,0 +1,34 @@
+"""`ree-planner catalog check|show|map`: look at a catalog."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.exit_codes import EXIT_OK
+
+NAME = "catalog"
+
+
+def add_parser(sub) -> None:
+    cat = sub.add_parser(NAME, help="check, show or map a catalog")
+    actions = cat.add_subparsers(dest="action", required=True)
+    for name, text in (("check", "validate a catalog folder"), ("show", "print its sites and technologies"),
+                       ("map", "draw its candidate sites")):
+        c = actions.add_parser(name, help=text)
+        c.add_argument("folder", nargs="?", type=Path, help="catalog folder (default: the shipped catalog)")
+        if name == "map":
+            c.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+
+
+def main(args) -> int:
+    from planner import catalog_view
+    from sites import default_catalog_dir, load_catalog
+
+    catalog = load_catalog(args.folder)
+    if args.action == "check":
+        print(catalog_view.check_text(catalog, args.folder or default_catalog_dir()))
+    elif args.action == "show":
+        print(catalog_view.show_text(catalog))
+    else:
+        catalog_view.write_map(catalog, args.out)
+        print(f"Catalog map written to {args.out}")
+    return EXIT_OK
