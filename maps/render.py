@@ -1,0 +1,227 @@
+"""The two maps: the catalog (where things could go) and a result (what gets built).
+
+Layers, bottom to top: state outlines (own pane, not clickable), optional web tiles
+(off by default), candidate sites by kind, demand sites, flows (own pane) and built
+plants (own pane, so re-showing another layer never covers them).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import folium
+import pandas as pd
+
+from maps import legend, numbers, style
+from maps.basemap import REGION_BOUNDS, states_geojson
+from maps.controls import Legend, PageStyle, PlantOffsets, RegionButtons
+from maps.escape import css_token, text
+from maps.lookup import CatalogIndex
+from maps.popups import plant_popup, site_popup
+
+POPUP_WIDTH = 460
+PLANT_GAP_PX = 3  # between circles of one site drawn side by side
+FIT_PADDING = (40, 40)
+FIT_MAX_ZOOM = 7
+
+
+def _state_style(_feature) -> dict:
+    return {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#f3efe6", "fillOpacity": 1.0}
+
+
+def _base_map(web_tiles: bool) -> folium.Map:
+    m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, control_scale=True)
+    PageStyle().add_to(m)
+    PlantOffsets().add_to(m)
+    folium.map.CustomPane("ree-states", z_index=350, pointer_events=False).add_to(m)
+    folium.map.CustomPane("ree-flows", z_index=420, pointer_events=True).add_to(m)
+    folium.map.CustomPane("ree-plants", z_index=450, pointer_events=True).add_to(m)
+    if web_tiles:
+        # Needs the network; off until the reader ticks it in the layer control.
+        folium.TileLayer(
+            "OpenStreetMap", name="Web map tiles (online only)", overlay=True, show=False, control=True
+        ).add_to(m)
+    states = folium.GeoJson(states_geojson(), name="State boundaries", style_function=_state_style, control=False)
+    states.options.update({"pane": "ree-states", "interactive": False})
+    states.add_to(m)
+    return m
+
+
+def _kinds_in(index: CatalogIndex) -> list[str]:
+    present = {str(site.get("kind")) for site in index.sites.values()}
+    return [k for k in style.KIND_ORDER if k in present] + sorted(present - set(style.KIND_ORDER))
+
+
+def _add_sites(m: folium.Map, index: CatalogIndex, show_candidates: bool) -> None:
+    """One toggleable layer per site kind; magnet makers form the demand layer."""
+    for kind in _kinds_in(index):
+        demand = kind == "magnet"
+        label = "Demand sites: magnet makers" if demand else f"Candidate sites: {style.KIND_LABELS.get(kind, kind)}"
+        group = folium.FeatureGroup(name=text(label), show=demand or show_candidates)
+        colour = style.KIND_COLOURS.get(kind, "#777777")
+        for site_id in sorted(s for s, row in index.sites.items() if str(row.get("kind")) == kind):
+            site = index.sites[site_id]
+            classes = f"ree-site ree-kind-{css_token(kind)} ree-site-{css_token(site_id)}"
+            folium.CircleMarker(
+                index.location(site_id),
+                radius=style.SITE_RADIUS + (1 if demand else 0),
+                color=colour,
+                weight=3 if demand else 1,
+                fill=True,
+                fill_color="#ffffff" if demand else colour,
+                fill_opacity=0.9 if demand else 0.75,
+                class_name=classes + (" ree-demand" if demand else ""),
+                popup=folium.Popup(site_popup(site_id, index), max_width=POPUP_WIDTH),
+                tooltip=folium.Tooltip(text(site.get("name") or site_id)),
+            ).add_to(group)
+        group.add_to(m)
+
+
+def _side_by_side(radii: list[float]) -> list[float]:
+    """x offsets (px) that put circles of these radii in a row centred on the site."""
+    width = sum(2 * r for r in radii) + PLANT_GAP_PX * (len(radii) - 1)
+    x, offsets = -width / 2, []
+    for r in radii:
+        offsets.append(round(x + r, 2))
+        x += 2 * r + PLANT_GAP_PX
+    return offsets
+
+
+def _rows_for(frame: pd.DataFrame | None, site_id: str) -> pd.DataFrame | None:
+    if not isinstance(frame, pd.DataFrame) or "site_id" not in frame:
+        return None
+    return frame[frame["site_id"].astype(str) == site_id]
+
+
+def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours) -> None:
+    group = folium.FeatureGroup(name=text("Built plants"), show=True)
+    largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
+    for site_id, rows in capacity.groupby("site_id", sort=True):
+        site_id = str(site_id)
+        location = index.location(site_id)
+        rows = rows.sort_values(["total_tpa", "technology"], ascending=[False, True])
+        radii = [style.plant_radius(float(t), largest) for t in rows["total_tpa"]]
+        offsets = _side_by_side(radii) if len(rows) > 1 else [0.0]
+        site_production = _rows_for(production, site_id)
+        site_portfolio = _rows_for(portfolio, site_id)
+        site_name = index.sites.get(site_id, {}).get("name") or rows["site_name"].iloc[0]
+        for row, radius, dx in zip(rows.to_dict("records"), radii, offsets):
+            tech = str(row["technology"])
+            marker = folium.CircleMarker(
+                location,
+                radius=radius,
+                color="#222222",
+                weight=1,
+                fill=True,
+                fill_color=colours[tech],
+                fill_opacity=0.85,
+                class_name=f"ree-plant ree-tech-{css_token(tech)} ree-site-{css_token(site_id)}",
+                popup=folium.Popup(
+                    plant_popup(site_id, tech, rows, site_production, index, site_portfolio),
+                    max_width=POPUP_WIDTH,
+                ),
+                tooltip=folium.Tooltip(
+                    text(f"{site_name} – {index.technology_name(tech)}: {numbers.tonnes(row['total_tpa'])} t/yr"),
+                    sticky=True,
+                ),
+            )
+            marker.options["pane"] = "ree-plants"
+            if dx:
+                marker.options["offsetPx"] = [dx, 0]
+            marker.add_to(group)
+    group.add_to(m)
+
+
+def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[str]:
+    """One line per (from, to, form); returns the forms drawn, for the legend."""
+    group = folium.FeatureGroup(name=text("Flows between sites"), show=True)
+    flows = flows[flows["from_site"].astype(str) != flows["to_site"].astype(str)]
+    known = flows["from_site"].astype(str).isin(index.sites) & flows["to_site"].astype(str).isin(index.sites)
+    if (~known).any():
+        warnings.warn(f"{int((~known).sum())} flow rows name sites not in the catalog; not drawn", stacklevel=3)
+    flows = flows[known & (flows["tonnes"] > 0)]
+    largest = float(flows.groupby(["from_site", "to_site", "form"])["tonnes"].sum().max()) if len(flows) else 0.0
+    drawn = []
+    for (origin, destination, form), rows in flows.groupby(["from_site", "to_site", "form"], sort=True):
+        tonnes = float(rows["tonnes"].sum())
+        per_element = rows.groupby("element", sort=True)["tonnes"].sum()
+        names = [index.sites[str(s)].get("name") or str(s) for s in (origin, destination)]
+        distance = rows["distance_km"].iloc[0] if "distance_km" in rows else None
+        label = (
+            f"<b>{text(names[0])} → {text(names[1])}</b><br>{text(form)}: {numbers.tonnes(tonnes)} t"
+            + "".join(f"<br>{text(el)}: {numbers.tonnes(t)} t" for el, t in per_element.items())
+            + (f"<br>{numbers.tonnes(distance)} km" if distance is not None else "")
+        )
+        line = folium.PolyLine(
+            [index.location(str(origin)), index.location(str(destination))],
+            color=style.FORM_COLOURS.get(str(form), style.DEFAULT_FORM_COLOUR),
+            weight=style.flow_weight(tonnes, largest),
+            opacity=0.75,
+            class_name=f"ree-flow ree-form-{css_token(form)}",
+            tooltip=folium.Tooltip(label, sticky=True),
+        )
+        line.options["pane"] = "ree-flows"
+        line.add_to(group)
+        drawn.append(str(form))
+    group.add_to(m)
+    return sorted(set(drawn))
+
+
+def _bounds(points: list[tuple[float, float]]) -> list[list[float]]:
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _finish(m, fit_label: str, fit_points, legend_html: str) -> folium.Map:
+    views = [(name, bounds) for name, bounds in REGION_BOUNDS.items()]
+    if fit_points:
+        fit = _bounds(fit_points)
+        views.insert(0, (fit_label, fit))
+    else:
+        fit = REGION_BOUNDS["Lower 48"]
+    m.fit_bounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    RegionButtons(views).add_to(m)
+    Legend(legend_html).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def render_catalog_map(catalog, *, web_tiles: bool = False) -> folium.Map:
+    """All catalog sites by kind, with their facts, existing capacity and sources."""
+    index = CatalogIndex.of(catalog)
+    m = _base_map(web_tiles)
+    _add_sites(m, index, show_candidates=True)
+    lower48 = [index.location(s) for s, row in index.sites.items() if row.get("state") not in ("AK", "HI", "PR")]
+    body = legend.kinds(_kinds_in(index))
+    return _finish(m, "All sites", lower48 or [index.location(s) for s in index.sites], body)
+
+
+def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map:
+    """What a solved scenario builds: plants sized by capacity, flows, demand sites;
+    the catalog's candidate sites are available as hidden layers."""
+    index = CatalogIndex.of(catalog)
+    capacity = result.capacity
+    capacity = capacity[capacity["total_tpa"] > 0].copy()
+    production = getattr(result, "production", None)
+    if not isinstance(production, pd.DataFrame):
+        production = pd.DataFrame(columns=["site_id", "technology", "element", "output_t"])
+    portfolio = getattr(result, "portfolio", None)  # funded proposals, if the run had any
+    flows = getattr(result, "flows", None)
+
+    m = _base_map(web_tiles)
+    _add_sites(m, index, show_candidates=False)
+    forms = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
+    colours = style.technology_colours(capacity["technology"].astype(str))
+    _add_plants(m, capacity, production, portfolio, index, colours)
+
+    largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
+    body = (
+        legend.summary(getattr(result, "summary", None) or {})
+        + legend.technologies(colours, index.technology_names)
+        + legend.sizes(largest)
+        + legend.forms(forms)
+        + legend.kinds(_kinds_in(index))
+    )
+    plants = [index.location(str(s)) for s in capacity["site_id"].unique()]
+    return _finish(m, "Plants", plants, body)
