@@ -112,7 +112,7 @@ class Scenario:
 
 
 def _problem(file: str, key: str, value, expected: str) -> Problem:
-    return Problem(file, None, key, None if value is None else repr(value), expected, label="key")
+    return Problem(file, None, key, None if value is None else str(value), expected, label="key")
 
 
 def _number_problem(key: Key, value) -> str | None:

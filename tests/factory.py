@@ -84,7 +84,7 @@ def default_tables() -> dict[str, list[dict]]:
         "demand": [],
         "imports": [],
         "parameters": [
-            {"parameter": "transport_usd_per_tkm", "value": 0.0, "unit": "USD/t-km", "source": SRC, "note": ""},
+            {"parameter": "transport_usd_per_tkm", "value": 0.1, "unit": "USD/t-km", "source": SRC, "note": ""},
             {"parameter": "road_circuity", "value": 1.0, "unit": "x", "source": SRC, "note": ""},
             {"parameter": "discount_rate", "value": 0.0, "unit": "1/yr", "source": SRC, "note": ""},
             {"parameter": "unmet_penalty_x_price", "value": 10.0, "unit": "x", "source": SRC, "note": ""},
