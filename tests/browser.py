@@ -11,6 +11,11 @@ import pytest
 
 from maps import chromium
 
+import os
+
+# CI sets REE_REQUIRE_BROWSER=1: there a missing Chromium is a failure, not a skip.
+if os.environ.get("REE_REQUIRE_BROWSER") == "1" and not chromium.available():
+    raise RuntimeError(chromium.MISSING_REASON + " and REE_REQUIRE_BROWSER=1 is set")
 requires_chromium = pytest.mark.skipif(not chromium.available(), reason=chromium.MISSING_REASON)
 
 # Finds the Leaflet map object without knowing folium's variable name for it.

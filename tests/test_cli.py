@@ -141,3 +141,11 @@ def test_failed_map_leaves_previous_outputs_untouched(tmp_path, monkeypatch):
         main(["run", scenario, "--budget", "2e7", "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_every_scenario_key_is_documented():
+    from pathlib import Path
+
+    from planner.scenario import keys
+    doc = (Path(__file__).parents[1] / "docs" / "scenarios.md").read_text()
+    assert [k for k in keys() if f"| `{k}` |" not in doc] == []
