@@ -80,6 +80,12 @@ class StageSolver:
         if self._highs is not None:
             self._highs.changeRowBounds(con.id, -np.inf, budget_usd / USD_PER_MUSD)
 
+    def set_bounds(self, var: pulp.LpVariable, low: float, high: float) -> None:
+        """Change one variable's bounds (e.g. drop or force a project); the next solve() starts warm."""
+        var.lowBound, var.upBound = low, high  # _restore_integers re-reads a binary's bounds from here
+        if self._highs is not None:
+            self._highs.changeColBounds(self._column[var.id], low, high)
+
     def solve(self) -> Solution:
         start = time.perf_counter()
         solution = Solution(status="optimal")
