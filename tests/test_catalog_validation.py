@@ -44,7 +44,7 @@ def test_shipped_catalog_is_valid(shipped_catalog):
 
 def test_split_not_summing_to_one(broken):
     def edit(frame):
-        frame.loc[0, "share_other"] = str(float(frame.loc[0, "share_other"]) + 0.25)
+        frame.loc[0, "share_other"] = str(float(frame.loc[0, "share_other"]) / 2)
         return frame
     folder = broken("feedstocks", edit)
     frame = pd.read_csv(folder / "feedstocks.csv")
