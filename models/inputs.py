@@ -70,6 +70,8 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         buildable = set(zip(projects["site_id"], projects["technology_id"]))
     elif settings.allow_new_capacity:
         in_time = set(techs.index[settings.decision_year + techs["lead_time_years"] <= settings.target_year])
+        if settings.new_build_input_forms:
+            in_time &= set(techs.index[techs["input_form"].isin(settings.new_build_input_forms)])
         for site_id, allowed in zip(sites["site_id"], sites["allowed_technologies"]):
             buildable |= {(site_id, t) for t in allowed if t in in_time}
     pairs |= buildable
@@ -105,7 +107,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     feeds = catalog.feedstocks
     feeds = feeds[
         feeds["site_id"].isin(sites["site_id"])
-        & (feeds["start_year"] <= settings.target_year)
+        & (feeds["start_year"] <= (settings.decision_year if settings.existing_feeds_only else settings.target_year))
         & ~feeds["feedstock_id"].isin(settings.exclude_feedstocks)
     ]
     feeds = feeds.assign(supply_tpa=feeds[f"supply_tpa_{settings.supply_case}"].astype(float))

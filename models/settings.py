@@ -50,6 +50,10 @@ class ModelSettings:
     # overrides every technology's (min, max), e.g. the demo call's (150, 1000).
     min_plant_size: bool = False
     plant_size_range_tpa: tuple[float, float] | None = None
+    # Feeds already delivering when money is committed (start_year <= decision_year) only,
+    # e.g. "no new mines"; and which input forms new plants may take (empty: any).
+    existing_feeds_only: bool = False
+    new_build_input_forms: tuple[str, ...] = ()
     # Proposals instead of free sizing: "fixed" builds every project as proposed (the
     # model then chooses only operations); "choose" funds each project all or nothing.
     # New capacity then comes only from projects, and the budget counts their requests.
