@@ -101,8 +101,8 @@ class Legend(MacroElement):
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <div id="ree-legend" class="ree-legend" style="position: fixed; left: 10px; bottom: 56px;
-             z-index: 1001; max-height: 60%; overflow-y: auto; background: rgba(255,255,255,0.92);
+        <div id="ree-legend" class="ree-legend" style="position: fixed; right: 10px; bottom: 24px;
+             z-index: 1001; max-height: 60%; max-width: 280px; overflow-y: auto; background: rgba(255,255,255,0.92);
              border: 1px solid #999; border-radius: 4px; padding: 6px 9px;
              font: 11px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3);">
         <details open><summary><b>Legend</b></summary>

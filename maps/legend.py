@@ -28,7 +28,8 @@ def _section(title: str, items: list[str]) -> str:
 
 
 def technologies(colours: dict[str, str], names: dict[str, str]) -> str:
-    items = [_swatch(colour, names.get(tech, tech)) for tech, colour in colours.items()]
+    # the short name (before any parenthesis) keeps the legend narrow enough not to hide plants
+    items = [_swatch(colour, names.get(tech, tech).split(" (")[0]) for tech, colour in colours.items()]
     return _section("Plants by technology", items)
 
 
