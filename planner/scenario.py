@@ -81,9 +81,12 @@ class Scenario:
         plain = {k: v[k] for k in ("objective", "budget_usd", "federal_share", "target_year", "decision_year",
                                    "demand_case", "supply_case", "capex_case", "capex_multiplier", "import_case",
                                    "allow_new_capacity", "transport_usd_per_tkm", "discount_rate",
-                                   "unmet_penalty_x_price") if k in v}
+                                   "unmet_penalty_x_price", "min_plant_size", "existing_feeds_only") if k in v}
+        size_range = v.get("plant_size_range_tpa")
         return ModelSettings(
             **plain,
+            plant_size_range_tpa=tuple(float(x) for x in size_range) if size_range else None,
+            new_build_input_forms=tuple(v.get("new_build_input_forms", ())),
             weights=dict(v.get("weights", {})),
             demand_t={(e, f): t for e, forms in v.get("demand_t", {}).items() for f, t in forms.items()},
             imports_t={(e, f): t for e, forms in v.get("imports_t", {}).items() for f, t in forms.items()},
@@ -101,7 +104,10 @@ class Scenario:
             **{k: getattr(s, k) for k in ("objective", "budget_usd", "federal_share", "target_year", "decision_year",
                                           "demand_case", "supply_case", "capex_case", "capex_multiplier",
                                           "import_case", "allow_new_capacity", "transport_usd_per_tkm",
-                                          "discount_rate", "unmet_penalty_x_price")},
+                                          "discount_rate", "unmet_penalty_x_price", "min_plant_size",
+                                          "existing_feeds_only")},
+            "plant_size_range_tpa": list(s.plant_size_range_tpa) if s.plant_size_range_tpa else None,
+            "new_build_input_forms": sorted(s.new_build_input_forms),
             "weights": dict(sorted(s.weights.items())),
             "demand_t": {f"{e}.{f}": t for (e, f), t in sorted(s.demand_t.items())},
             "imports_t": {f"{e}.{f}": t for (e, f), t in sorted(s.imports_t.items())},
@@ -130,6 +136,19 @@ def _number_problem(key: Key, value) -> str | None:
     return None
 
 
+def _range_problem(key: Key, value) -> str | None:
+    """What was expected, if value is not [low, high] with low <= high, both valid numbers."""
+    if not (isinstance(value, list) and len(value) == 2):
+        return "two numbers [low, high], e.g. [150, 1000]"
+    for x in value:
+        expected = _number_problem(key, x)
+        if expected:
+            return f"two numbers [low, high], each {expected}"
+    if value[0] > value[1]:
+        return "two numbers [low, high] with low <= high"
+    return None
+
+
 def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
     spec = keys()
     for name, value in values.items():
@@ -149,6 +168,12 @@ def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
                 problems.append(_problem(file, name, value, expected))
         elif key.type == "list" and not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
             problems.append(_problem(file, name, value, "a list of ids, e.g. [\"bokan-mountain\"]"))
+        elif key.type == "list" and key.allowed and any(x not in key.allowed for x in value):
+            problems.append(_problem(file, name, value, "a list of: " + ", ".join(key.allowed)))
+        elif key.type == "range":
+            expected = _range_problem(key, value)
+            if expected:
+                problems.append(_problem(file, name, value, expected))
         elif key.type == "element_table":
             _check_table(file, key, value, problems, nested=False)
         elif key.type == "element_form_table":
