@@ -147,3 +147,29 @@ def test_missing_file_and_unknown_column(tmp_path, broken):
         f"{folder}/imports.csv, column extra: expected only the columns case, element, form, available_t, "
         "available_source, note",
     ]
+
+
+def test_every_assumption_is_explained_in_docs(shipped_catalog):
+    from pathlib import Path
+    doc = (Path(__file__).parents[1] / "docs" / "data.md").read_text()
+    missing = [a for a in shipped_catalog.assumptions["assumption_id"] if f"### `{a}`" not in doc]
+    assert missing == []
+
+
+def test_every_source_and_assumption_is_cited(shipped_catalog):
+    """No orphan provenance rows: each is cited by some number (or kept as context in its note)."""
+    cat = shipped_catalog
+    cited = set()
+    for table in ("elements", "sites", "site_capacity", "feedstocks", "technologies", "demand", "imports",
+                  "parameters"):
+        frame = getattr(cat, table)
+        for col in frame.columns:
+            if col.endswith("source") or col == "sources":
+                for ids in frame[col]:
+                    cited |= set(ids)
+    for basis in cat.assumptions["basis"]:  # assumptions lean on sources by naming them
+        cited |= {s for s in cat.sources["source_id"] if s in basis}
+    orphans = [s for s in cat.sources["source_id"] if s not in cited and "context" not in cat.sources.set_index(
+        "source_id").at[s, "note"].lower()]
+    assert orphans == []
+    assert [a for a in cat.assumptions["assumption_id"] if a not in cited] == []

@@ -1,0 +1,62 @@
+"""The real baseline map.html and catalog map, written by the CLI, in offline Chromium."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from browser import chromium_browser, open_map, requires_chromium
+
+from maps import numbers
+from planner.cli import main
+
+pytestmark = requires_chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def baseline_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "baseline"
+    assert main(["run", "--out", str(out)]) == 0
+    return out
+
+
+def test_baseline_map_markers_popups_flows_legend(browser, baseline_dir):
+    capacity = pd.read_csv(baseline_dir / "capacity.csv")
+    flows = pd.read_csv(baseline_dir / "flows.csv")
+    with open_map(browser, baseline_dir / "map.html") as opened:
+        page = opened.page
+        assert page.evaluate("L.version") == "1.9.4"
+        markers = page.locator("path.ree-plant")
+        assert markers.count() == len(capacity)
+        assert page.locator("path.ree-flow").count() == len(flows.drop_duplicates(["from_site", "to_site", "form"]))
+        assert page.locator("#ree-legend").is_visible()
+        # click the largest plant: its popup shows its total capacity
+        big = capacity.sort_values("total_tpa", ascending=False).iloc[0]
+        marker = page.locator(f"path.ree-plant.ree-site-{big.site_id}.ree-tech-{big.technology}")
+        opened.click_centre(marker)
+        popup = page.locator(".leaflet-popup-content .ree-plant-popup")
+        popup.wait_for(state="visible", timeout=3000)
+        assert popup.locator("tr.ree-this .ree-total").inner_text() == numbers.tonnes(big.total_tpa)
+        assert opened.problems() == {k: [] for k in opened.problems()}
+
+
+def test_catalog_map_shows_every_site(browser, tmp_path, shipped_catalog):
+    out = tmp_path / "sites.html"
+    assert main(["catalog", "map", "--out", str(out)]) == 0
+    with open_map(browser, out) as opened:
+        page = opened.page
+        n = page.evaluate("""() => { let n = 0; const m = Object.values(window).find(v => v instanceof L.Map);
+            m.eachLayer(l => { if (l instanceof L.CircleMarker) n += 1; }); return n; }""")
+        assert n >= len(shipped_catalog.sites)  # one per site, plus demand rings on magnet makers
+        assert page.locator("#ree-legend").is_visible()
+        assert opened.problems() == {k: [] for k in opened.problems()}
+
+
+def test_map_png_command(baseline_dir, tmp_path):
+    png = tmp_path / "map.png"
+    assert main(["map", str(baseline_dir), "--png", str(png), "--width", "800", "--height", "500"]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
