@@ -30,3 +30,111 @@ def test_set_bounds_drops_and_forces_a_project_warm(solve):
     assert solver.solve().stage_values["weighted_supply"] == pytest.approx(70.0)
     solver.set_bounds(model.funded["A"], 0, 1)
     assert solver.solve().stage_values["weighted_supply"] == pytest.approx(80.0)
+
+
+# --- select: a knapsack where picking by supply per dollar is wrong -----------------
+
+import pandas as pd  # noqa: E402
+
+import proposal_factory as pf  # noqa: E402
+from planner.cli import main  # noqa: E402
+from planner.evaluation import select  # noqa: E402
+from planner.proposals import read_proposals, review  # noqa: E402
+from planner.run import load_inputs  # noqa: E402
+from planner.scenario import load_scenario  # noqa: E402
+
+# $10M. A: 70 t/yr for $6M (35 t Nd, the best t per $); B and C: 50 t/yr for $5M each.
+# Greedy by ratio funds A and then nothing fits (35 t); the best is B + C (50 t).
+# D asks 60% of its capex (ineligible); E asks more than the whole budget; F is a metal
+# plant asking $0 that adds nothing (no demand for metal).
+POOL = [pf.project("A", 70, 6), pf.project("B", 50, 5), pf.project("C", 50, 5), pf.project("D", 10, 0.6, 1),
+        pf.project("E", 300, 12), pf.project("F", 20, 0, 1, tech="metal")]
+
+
+def _select(tmp_path, rows=POOL, budget_usd=10e6):
+    toml = pf.write_scenario(tmp_path, budget_usd=budget_usd)
+    scenario = load_scenario(toml)
+    catalog = load_inputs(scenario)
+    pool = read_proposals(pf.write_proposals(tmp_path / "pool.csv", rows)).raise_format_problems()
+    return select(pool, review(pool, scenario, catalog, check_budget=False), scenario, catalog), toml
+
+
+def test_select_beats_greedy_and_explains_the_rest(tmp_path):
+    selection, _ = _select(tmp_path)
+    apps = selection.applications.set_index("project_id")
+    assert apps["funded"].to_dict() == {"A": False, "B": True, "C": True, "D": False, "E": False, "F": False}
+    assert selection.chosen.result.summary["objective_value"] == pytest.approx(50.0)
+    assert selection.choice.summary["objective_value"] == pytest.approx(50.0)
+    # forcing A in leaves $4M: neither B nor C fits, 35 t instead of 50
+    assert apps.at["A", "objective_if_funded"] == pytest.approx(35.0)
+    assert apps.at["A", "loss_if_funded"] == pytest.approx(15.0)
+    assert apps.at["A", "displaces"] == "B;C"
+    assert apps.at["A", "reason"] == "budget: funding it means dropping B, C and loses 15.000 weighted t/yr"
+    assert apps.at["D", "reason"].startswith("ineligible: at most the scenario's federal_share (0.5)")
+    assert apps.at["E", "reason"] == "asks more than the whole budget (12,000,000 > 10,000,000 USD)"
+    assert apps.at["F", "reason"] == "adds nothing to the funded projects: funding it would not change the objective"
+    # what the funded ones add: dropping B (or C) loses its 25 t
+    marginals = selection.chosen.marginals.set_index("project_id")["marginal_objective"].to_dict()
+    assert marginals == {"B": pytest.approx(25.0), "C": pytest.approx(25.0)}
+
+
+def test_select_cli_writes_selection_and_a_reusable_portfolio(tmp_path, capsys):
+    _, toml = _select(tmp_path / "s")
+    pool = tmp_path / "s" / "pool.csv"
+    out = tmp_path / "out"
+    assert main(["select", str(pool), "--scenario", str(toml), "--out", str(out), "--no-map"]) == 0
+    printed = capsys.readouterr()
+    assert "Funded 2 of 6 applications: B, C" in printed.out
+    assert "left out:" in printed.err and "(D)" in printed.err
+    assert pd.read_csv(out / "selection.csv")["funded"].tolist() == [False, True, True, False, False, False]
+    # the chosen portfolio goes straight back into evaluate with the same objective
+    assert main(["evaluate", str(out / "portfolio.csv"), "--scenario", str(toml), "--out", str(tmp_path / "ev"),
+                 "--no-map"]) == 0
+    assert pd.read_csv(tmp_path / "ev" / "scorecard.csv").at[0, "objective_value"] == pytest.approx(50.0)
+
+
+# --- rank: regret against the optimiser's own portfolio ------------------------------
+
+XSS = "<script>alert('x')</script> `${1}`"
+
+
+def test_rank_regret_and_outputs(tmp_path, capsys):
+    """The optimiser spends the $10M on 200 t/yr at the catalog cost: 100 t Nd.
+    greedy = {A}: 35 (regret 65); pair = {B, C}: 50 (regret 50). Each site has its own
+    feed and freight costs, so each plant separates its own site's feed: half each."""
+    freight = [dict(p, value=1.0) if p["parameter"] == "transport_usd_per_tkm" else p
+               for p in pf.f.default_tables()["parameters"]]
+    feeds = [pf.f.feed("conc", "mine", 1000, nd=0.5, other=0.5), pf.f.feed("conc2", "mill", 1000, nd=0.5, other=0.5)]
+    toml = pf.write_scenario(tmp_path, budget_usd=10e6, feedstocks=feeds, parameters=freight)
+    greedy = pf.write_proposals(tmp_path / "greedy.csv", [pf.project("A", 70, 6, applicant=XSS)])
+    pair = pf.write_proposals(tmp_path / "pair.csv", [pf.project("B", 50, 5), pf.project("C", 50, 5, site="mill")])
+    out = tmp_path / "ranked"
+    assert main(["rank", str(greedy), str(pair), "--scenario", str(toml), "--out", str(out)]) == 0
+    card = pd.read_csv(out / "scorecard.csv")
+    assert card["portfolio"].tolist() == ["optimal", "pair", "greedy"]
+    assert card["rank"].tolist() == [1, 2, 3]
+    assert card["objective_value"].tolist() == pytest.approx([100.0, 50.0, 35.0])
+    optimum = card.at[0, "objective_value"]
+    assert card["regret"].tolist() == pytest.approx([optimum - v for v in card["objective_value"]])
+    assert card["regret"].tolist() == pytest.approx([0.0, 50.0, 65.0])
+    assert card.set_index("portfolio").at["pair", "states"] == 2
+    assert card.set_index("portfolio").at["pair", "largest_site_share"] == pytest.approx(0.5)
+    projects = pd.read_csv(out / "scorecard_projects.csv")
+    pair_rows = projects[projects["portfolio"] == "pair"].set_index("project_id")
+    assert pair_rows["marginal_objective"].to_dict() == {"B": pytest.approx(25.0), "C": pytest.approx(25.0)}
+    assert pair_rows["federal_usd_per_weighted_t"].to_dict() == {"B": pytest.approx(2e5), "C": pytest.approx(2e5)}
+    for name in ("scorecard.xlsx", "scorecard.html", "map.html"):
+        assert (out / name).stat().st_size > 0
+    assert {p.name for p in (out / "portfolios").iterdir()} == {"optimal", "pair", "greedy"}
+    html = (out / "scorecard.html").read_text(encoding="utf-8")
+    page = (out / "map.html").read_text(encoding="utf-8")
+    for text in (html, page):
+        assert "<script>alert" not in text and "${1}" not in text
+    assert "&lt;script&gt;alert" in html and "&lt;script&gt;alert" in page
+    assert "<script" not in html  # the scorecard page runs nothing
+    assert "https://" not in html
+    from openpyxl import load_workbook
+    book = load_workbook(out / "scorecard.xlsx")
+    assert book.sheetnames == ["Portfolios", "Projects", "Columns"]
+    assert [c.value for c in book["Portfolios"]["B"]][1:] == ["optimal", "pair", "greedy"]
+    assert "pair" in capsys.readouterr().out

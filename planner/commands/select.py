@@ -1,0 +1,51 @@
+"""`ree-planner select`: fund the best all-or-nothing subset of a pool of applications."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.exit_codes import EXIT_OK
+
+NAME = "select"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(NAME, help="choose which applications to fund, all or nothing, within the budget")
+    p.add_argument("applications", type=Path, metavar="APPLICATIONS.csv",
+                   help="one row per application, in the portfolio.csv format")
+    p.add_argument("--scenario", help="scenario file or shipped scenario name (default: baseline)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/select-<file name>)")
+    p.add_argument("--no-map", action="store_true", help="skip map.html")
+
+
+def main(args) -> int:
+    import sys
+
+    from planner import report
+    from planner.evaluation import select
+    from planner.proposals import read_proposals, review
+    from planner.review_outputs import projects_text, selection_text, warnings_text, write_evaluation
+    from planner.run import load_inputs
+    from planner.scenario import load_scenario
+    from planner.scorecard import scorecards
+
+    scenario = load_scenario(args.scenario)
+    catalog = load_inputs(scenario)
+    pool = read_proposals(args.applications).raise_format_problems()
+    # The pool may ask for more than the budget (that is the point); an ineligible
+    # application is left out and says why, instead of stopping the whole choice.
+    found = review(pool, scenario, catalog, check_budget=False)
+    for problem in found.errors:
+        print(f"ree-planner: left out: {problem}", file=sys.stderr)
+    selection = select(pool, found, scenario, catalog)
+    portfolios, projects = scorecards([selection.chosen])
+    out = args.out if args.out is not None else Path("out") / f"select-{pool.name}"
+    selection_table = selection.applications
+    write_evaluation(out, selection.chosen, portfolios, projects, with_map=not args.no_map,
+                     extra={"selection.csv": selection_table})
+    print(selection_text(selection))
+    print()
+    print(report.run_text(selection.chosen.run, out))
+    if len(projects):
+        print("\nFunded projects (marginal = lost if that project alone is dropped):\n" + projects_text(projects))
+    print("\n" + warnings_text(projects))
+    return EXIT_OK

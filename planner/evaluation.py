@@ -1,0 +1,232 @@
+"""Proposals on the optimiser's footing: evaluate a fixed portfolio, or choose from a pool.
+
+Both build the scenario's own model with the proposals as projects ("fixed" or
+"choose"), so a portfolio and the optimum are scored by the same rows and stages.
+What-if questions (drop one project, force one in) change one variable's bounds and
+re-solve the same HiGHS model warm instead of rebuilding it.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from models import PortfolioModel, PortfolioResult, build_model, extract, prepare
+from models.result import OBJECTIVE_UNITS
+from models.settings import Project
+from models.solve import StageSolver
+from planner.proposals import Proposals, Review
+from planner.run import Run, inputs_sha256, marginal_value_sentence
+from planner.scenario import Scenario
+from sites import Catalog
+
+TIE_REL = 1e-6  # objective differences below this share of the optimum are ties (solver tolerance)
+
+
+@dataclass
+class WhatIf:
+    """One re-solve with some projects' choice changed: its first-stage value and weighted supply."""
+
+    status: str
+    objective_value: float
+    weighted_supply: float
+    funded: tuple[str, ...]
+
+
+@dataclass
+class Evaluation:
+    """A portfolio evaluated as proposed, with what each project adds."""
+
+    name: str
+    source: str  # the file it came from, or "optimiser"
+    run: Run
+    proposals: Proposals
+    review: Review
+    weights: dict[str, float]  # the scenario's criticality weight per magnet element
+    marginals: pd.DataFrame = field(default_factory=pd.DataFrame)  # per project, see drop_each
+    existing_only: WhatIf | None = None  # every project dropped: what existing plants alone give
+
+    @property
+    def result(self) -> PortfolioResult:
+        return self.run.result
+
+    @property
+    def sense(self) -> str:
+        return stage_sense(self.run.result.summary["objective"])
+
+
+def stage_sense(objective: str) -> str:
+    from models.formulation import STAGES
+
+    return STAGES[objective][0][1]
+
+
+def gain(sense: str, better: float, worse: float) -> float:
+    """How much better `better` is than `worse`, in objective units (positive = better)."""
+    return better - worse if sense == "max" else worse - better
+
+
+def _settings(scenario: Scenario, projects: tuple[Project, ...], mode: str):
+    # An empty portfolio means no new plants, not "let the optimiser build".
+    return dataclasses.replace(scenario.settings(), projects=projects, project_mode=mode,
+                               allow_new_capacity=bool(projects))
+
+
+def _summary(scenario: Scenario, catalog: Catalog, result: PortfolioResult, settings, source: str) -> dict:
+    """The same summary run writes, plus the proposal file it came from."""
+    values = {**scenario.to_dict(), "projects_file": source, "project_mode": settings.project_mode}
+    summary = {"scenario": scenario.name, "description": scenario.description, **result.summary,
+               "inputs_sha256": inputs_sha256(scenario, catalog), "settings": values}
+    if settings.project_mode == "fixed":  # the budget's shadow price would only say that fixed plants cost nothing
+        summary["budget_marginal_value_text"] = ("Capacities are fixed as proposed: more federal money buys "
+                                                 "nothing in this evaluation.")
+    else:
+        summary["budget_marginal_value_text"] = marginal_value_sentence(summary)
+    return summary
+
+
+def _weighted_supply(model: PortfolioModel) -> float:
+    return float(sum(coef * (var.varValue or 0.0) for var, coef in model.objectives["weighted_supply"]))
+
+
+def _funded(model: PortfolioModel) -> tuple[str, ...]:
+    return tuple(sorted(p for p, y in model.funded.items() if round(y.varValue or 0.0) == 1))
+
+
+class ProjectModel:
+    """One scenario's model with proposals in it, kept for warm what-if re-solves."""
+
+    def __init__(self, scenario: Scenario, catalog: Catalog, projects: tuple[Project, ...], mode: str):
+        self.scenario, self.catalog = scenario, catalog
+        self.settings = _settings(scenario, projects, mode)
+        self.model = build_model(prepare(catalog, self.settings), self.settings.objective)
+        self.solver = StageSolver(self.model)
+        self.first = self.model.stages[0][0]
+
+    def solve(self) -> WhatIf:
+        solution = self.solver.solve()
+        self.solution = solution
+        value = solution.stage_values.get(self.first, float("nan"))
+        return WhatIf(solution.status, value, _weighted_supply(self.model), _funded(self.model))
+
+    def what_if(self, bounds: dict[str, tuple[float, float]]) -> WhatIf:
+        """Solve with these projects' funded bounds, then put the old bounds back (not re-solved)."""
+        old = {p: (self.model.funded[p].lowBound, self.model.funded[p].upBound) for p in bounds}
+        for p, (low, high) in bounds.items():
+            self.solver.set_bounds(self.model.funded[p], low, high)
+        try:
+            return self.solve()
+        finally:
+            for p, (low, high) in old.items():
+                self.solver.set_bounds(self.model.funded[p], low, high)
+
+    def run(self, source: str) -> Run:
+        result = extract(self.model, self.solution)
+        return Run(self.scenario, self.catalog, result,
+                   _summary(self.scenario, self.catalog, result, self.settings, source))
+
+
+def evaluate(proposals: Proposals, review: Review, scenario: Scenario, catalog: Catalog,
+             name: str | None = None, source: str | None = None, marginals: bool = True) -> Evaluation:
+    """Build every project as proposed; the model chooses operations, shipping and imports."""
+    pm = ProjectModel(scenario, catalog, proposals.projects, "fixed")
+    base = pm.solve()
+    source = source or proposals.file
+    ev = Evaluation(name or proposals.name, source, pm.run(source), proposals, review,
+                    dict(pm.model.inputs.weights))
+    if base.status == "optimal" and marginals:
+        ev.marginals = drop_each(pm, base)
+        ev.existing_only = pm.what_if({p: (0.0, 0.0) for p in pm.model.funded}) if pm.model.funded else base
+    return ev
+
+
+MARGINAL_COLUMNS = ["project_id", "marginal_objective", "marginal_weighted_t", "objective_without",
+                    "weighted_supply_without_t"]
+
+
+def drop_each(pm: ProjectModel, base: WhatIf) -> pd.DataFrame:
+    """What is lost if each project alone is dropped (objective units and weighted t/yr)."""
+    sense = stage_sense(pm.settings.objective)
+    rows = []
+    for pid in sorted(pm.model.funded):
+        without = pm.what_if({pid: (0.0, 0.0)})
+        if without.status != "optimal":
+            raise RuntimeError(f"dropping {pid} left the model {without.status}")
+        rows.append((pid, gain(sense, base.objective_value, without.objective_value),
+                     base.weighted_supply - without.weighted_supply, without.objective_value,
+                     without.weighted_supply))
+    return pd.DataFrame(rows, columns=MARGINAL_COLUMNS)
+
+
+@dataclass
+class Selection:
+    """The best all-or-nothing subset of a pool, and why each other application is out."""
+
+    chosen: Evaluation  # the funded subset, evaluated as a fixed portfolio (marginals included)
+    choice: Run  # the choose-mode solve itself
+    applications: pd.DataFrame  # one row per application: funded, reason, value if forced in
+    pool: Proposals
+    review: Review
+
+
+def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog) -> Selection:
+    """Fund each eligible application all or nothing to optimise the scenario's objective."""
+    ineligible = {p.row_id for p in review.errors if p.row_id}
+    eligible = tuple(q for q in pool.projects if q.project_id not in ineligible)
+    pm = ProjectModel(scenario, catalog, eligible, "choose")
+    best = pm.solve()
+    if best.status != "optimal":
+        raise RuntimeError(f"the choice did not solve: {pm.solution.message}")
+    # The MILP fixes its choice before the cost tie-break, so among equal-valued subsets it
+    # may fund a project that adds nothing; drop such projects, dearest first.
+    tie = TIE_REL * max(1.0, abs(best.objective_value))
+    pruned = []
+    for q in sorted((q for q in eligible if q.project_id in best.funded), key=lambda q: -q.federal_usd):
+        without = pm.what_if({**{p: (0.0, 0.0) for p in pruned}, q.project_id: (0.0, 0.0)})
+        if without.status == "optimal" and gain(stage_sense(pm.settings.objective), best.objective_value,
+                                                 without.objective_value) <= tie:
+            pruned.append(q.project_id)
+    if pruned:
+        best = pm.what_if({p: (0.0, 0.0) for p in pruned})
+    choice = pm.run(pool.file)
+    sense = stage_sense(pm.settings.objective)
+    budget = pm.settings.budget_usd
+    rows = []
+    for q in pool.projects:
+        row = {"project_id": q.project_id, "funded": q.project_id in best.funded, "objective_if_funded": None,
+               "loss_if_funded": None, "displaces": ""}
+        if q.project_id in ineligible:
+            row["reason"] = "ineligible: " + "; ".join(p.expected for p in review.errors_of(q.project_id))
+        elif row["funded"]:
+            row["reason"] = "funded: part of the best portfolio within the budget"
+        elif q.federal_usd > budget:
+            row["reason"] = f"asks more than the whole budget ({q.federal_usd:,.0f} > {budget:,.0f} USD)"
+        else:
+            forced = pm.what_if({q.project_id: (1.0, 1.0)})
+            displaced = [p for p in best.funded if p not in forced.funded]
+            loss = gain(sense, best.objective_value, forced.objective_value)
+            row.update(objective_if_funded=forced.objective_value, loss_if_funded=loss,
+                       displaces=";".join(displaced))
+            row["reason"] = _left_out_reason(loss, tie, displaced, pm.first)
+        rows.append(row)
+    chosen = evaluate(pool.subset(best.funded), _review_of(review, best.funded), scenario, catalog,
+                      name=f"{pool.name}-selected", source=pool.file)
+    return Selection(chosen, choice, pd.DataFrame(rows), pool, review)
+
+
+def _review_of(review: Review, project_ids) -> Review:
+    keep = set(project_ids)
+    return Review([p for p in review.errors if p.row_id in keep], [p for p in review.warnings if p.row_id in keep])
+
+
+def _left_out_reason(loss: float, tie: float, displaced: list[str], objective: str) -> str:
+    unit = OBJECTIVE_UNITS[objective]
+    if loss <= tie and not displaced:
+        return "adds nothing to the funded projects: funding it would not change the objective"
+    if loss <= tie:
+        return (f"tied: funding it instead of {', '.join(displaced)} scores the same (either choice is optimal; "
+                "the solver kept the one found first)")
+    if displaced:
+        return f"budget: funding it means dropping {', '.join(displaced)} and loses {loss:,.3f} {unit}"
+    return f"funding it worsens the objective by {loss:,.3f} {unit}"

@@ -1,0 +1,282 @@
+"""Proposal files (one row per project) read into models.settings.Project, and checked.
+
+A proposal file has the columns `run` writes as portfolio.csv. Reading gathers every
+problem of a file at once (file, row, column, value, expected), so a reviewer fixes a
+file in one pass. Problems are of two kinds:
+
+* errors: the proposal cannot be evaluated as made (bad number, unknown site or
+  technology, technology not allowed at the site, federal request above the allowed
+  share, a plant nothing can feed, all requests together above the budget);
+* warnings: it can be evaluated, but a reviewer should look (a plant that cannot be
+  running by the target year, a size outside the technology's range, a capex far from
+  the catalog's estimate). Low feed is found after the solve (see planner.scorecard).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from models import prepare
+from models.result import PORTFOLIO_COLUMNS
+from models.settings import Project
+from planner.scenario import Scenario
+from sites import Catalog
+from sites.errors import InputError, Problem
+
+# Rounding in a written portfolio.csv must not turn an exact request into a problem.
+SHARE_TOLERANCE = 1e-9
+BUDGET_TOLERANCE_USD = 1.0
+# A stated capex outside this multiple of the catalog's estimate is flagged for review.
+CAPEX_WARNING_RATIO = (0.5, 2.0)
+NUMBERS = {  # column -> (smallest allowed, whether the bound is strict, what it is)
+    "capacity_tpa": (0.0, True, "t/yr of input capacity"),
+    "federal_request_usd": (0.0, False, "US dollars"),
+    "total_capex_usd": (0.0, True, "US dollars"),
+}
+
+
+@dataclass(frozen=True)
+class Proposals:
+    """The projects of one file, with the row each came from (1-based, header not counted)."""
+
+    file: str
+    projects: tuple[Project, ...]
+    rows: dict[str, int] = field(default_factory=dict)
+    format_problems: tuple[Problem, ...] = ()  # rows with these are left out of projects
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem
+
+    def subset(self, project_ids) -> "Proposals":
+        keep = set(project_ids)
+        return Proposals(self.file, tuple(p for p in self.projects if p.project_id in keep),
+                         {k: v for k, v in self.rows.items() if k in keep})
+
+    def raise_format_problems(self) -> "Proposals":
+        if self.format_problems:
+            raise InputError(list(self.format_problems))
+        return self
+
+
+@dataclass
+class Review:
+    """What the checks found, per project id (None: the file as a whole)."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def errors_of(self, project_id: str) -> list[Problem]:
+        return [p for p in self.errors if p.row_id == project_id]
+
+    def warnings_of(self, project_id: str) -> list[Problem]:
+        return [p for p in self.warnings if p.row_id == project_id]
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number_expected(column: str) -> str:
+    low, strict, unit = NUMBERS[column]
+    return f"a number of {unit} {'>' if strict else '>='} {low:g}"
+
+
+def read_proposals(path: str | Path) -> Proposals:
+    """Read a proposal file. An unreadable file or missing columns raise InputError; bad
+    cells are kept as format_problems (their rows left out) so they can be listed
+    together with the checks of the rows that did parse."""
+    file = str(path)
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(Problem(file, None, None, None, "a proposal CSV file (columns: "
+                                 + ", ".join(PORTFOLIO_COLUMNS) + ")"))
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise InputError(Problem(file, None, None, None, "a header row: " + ", ".join(PORTFOLIO_COLUMNS))) from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as err:
+        reason = str(err).splitlines()[0]
+        raise InputError(Problem(file, None, None, None, f"a readable UTF-8 CSV file ({reason})")) from None
+    missing = [c for c in PORTFOLIO_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError([Problem(file, None, c, None, "this column (a proposal file has: "
+                                  + ", ".join(PORTFOLIO_COLUMNS) + ")") for c in missing])
+
+    problems: list[Problem] = []
+    projects: list[Project] = []
+    rows: dict[str, int] = {}  # every project id seen -> its first row
+    for i, record in enumerate(raw[PORTFOLIO_COLUMNS].to_dict("records"), start=1):
+        cells = {k: str(v).strip() for k, v in record.items()}
+        pid = cells["project_id"]
+        row_id = pid or None
+        before = len(problems)
+        if not pid:
+            problems.append(Problem(file, i, "project_id", "", "a project id"))
+        elif pid in rows:
+            problems.append(Problem(file, i, "project_id", pid, f"a unique project_id (row {rows[pid]} has it too)",
+                                    row_id))
+        else:
+            rows[pid] = i
+        for column in ("applicant", "site_id", "technology"):
+            if not cells[column]:
+                problems.append(Problem(file, i, column, "", f"a {column.replace('_', ' ')}", row_id))
+        numbers = {}
+        for column, (low, strict, _) in NUMBERS.items():
+            value = _number(cells[column])
+            if value is None or value < low or (strict and value == low):
+                problems.append(Problem(file, i, column, cells[column], _number_expected(column), row_id))
+            numbers[column] = value
+        if len(problems) == before:
+            projects.append(Project(pid, cells["applicant"], cells["site_id"], cells["technology"],
+                                    numbers["capacity_tpa"], numbers["federal_request_usd"],
+                                    numbers["total_capex_usd"]))
+    return Proposals(file, tuple(projects), rows, tuple(problems))
+
+
+def _shown(value) -> str:
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def _problem(proposals: Proposals, project: Project, column: str, value, expected: str) -> Problem:
+    shown = _shown(value)
+    return Problem(proposals.file, proposals.rows.get(project.project_id), column, shown, expected,
+                   project.project_id)
+
+
+def review(proposals: Proposals, scenario: Scenario, catalog: Catalog, check_budget: bool = True) -> Review:
+    """Every error and warning of a proposal file against the scenario it is judged under."""
+    settings = scenario.settings()
+    out = Review(errors=list(proposals.format_problems))
+    sites = catalog.sites.set_index("site_id")
+    techs = catalog.technologies.set_index("technology_id")
+    site_ids, tech_ids = sorted(sites.index), sorted(techs.index)
+    placed: list[Project] = []  # projects whose site and technology are usable
+    for q in proposals.projects:
+        def err(column, value, expected):
+            out.errors.append(_problem(proposals, q, column, value, expected))
+
+        known_site = q.site_id in sites.index
+        known_tech = q.technology_id in techs.index
+        if not known_site:
+            err("site_id", q.site_id, "a site id from the catalog (" + ", ".join(site_ids) + ")")
+        elif q.site_id in settings.exclude_sites:
+            err("site_id", q.site_id, f"a site the scenario does not exclude (scenario {scenario.name} "
+                                      "lists it in exclude_sites)")
+        if not known_tech:
+            err("technology", q.technology_id, "a technology id from the catalog (" + ", ".join(tech_ids) + ")")
+        elif q.technology_id in settings.exclude_technologies:
+            err("technology", q.technology_id, f"a technology the scenario does not exclude (scenario "
+                                               f"{scenario.name} lists it in exclude_technologies)")
+        if known_site and known_tech:
+            allowed = list(sites.at[q.site_id, "allowed_technologies"])
+            if q.technology_id not in allowed:
+                err("technology", q.technology_id,
+                    f"a technology allowed at {q.site_id} (sites.csv allowed_technologies: "
+                    + (", ".join(allowed) if allowed else "none") + ")")
+            elif q.site_id not in settings.exclude_sites and q.technology_id not in settings.exclude_technologies:
+                placed.append(q)
+        if q.federal_usd > settings.federal_share * q.capex_usd * (1 + SHARE_TOLERANCE):
+            err("federal_request_usd", q.federal_usd,
+                f"at most the scenario's federal_share ({settings.federal_share:.4g}) of total_capex_usd "
+                f"({q.capex_usd:,.0f} USD), i.e. <= {settings.federal_share * q.capex_usd:,.0f}; "
+                f"requested share {q.federal_usd / q.capex_usd:.4g}")
+        if known_tech:
+            _warn_against_catalog(proposals, q, settings, sites, techs, out)
+
+    unfed = unfed_projects(placed, scenario, catalog)
+    for q in placed:
+        if q.project_id in unfed:
+            out.errors.append(_problem(proposals, q, "technology", q.technology_id,
+                                       f"a plant that can be fed: nothing in the catalog or this file supplies "
+                                       f"{unfed[q.project_id]} (its input form) to {q.site_id}"))
+    requests_known = not any(p.column == "federal_request_usd" for p in proposals.format_problems)
+    if check_budget and requests_known:
+        total = sum(q.federal_usd for q in proposals.projects)
+        if total > settings.budget_usd + BUDGET_TOLERANCE_USD:
+            out.errors.append(Problem(proposals.file, None, "federal_request_usd", f"{total:,.0f} USD in total",
+                                      f"a total within the scenario's budget_usd ({settings.budget_usd:,.0f} USD)"))
+    return out
+
+
+def _warn_against_catalog(proposals, q: Project, settings, sites, techs, out: Review) -> None:
+    t = techs.loc[q.technology_id]
+    def warn(column, value, expected):
+        out.warnings.append(_problem(proposals, q, column, value, expected))
+
+    ready = settings.decision_year + float(t["lead_time_years"])
+    if ready > settings.target_year:
+        warn("technology", q.technology_id,
+             f"a plant running by target_year {settings.target_year} (lead time {float(t['lead_time_years']):g} "
+             f"years from decision_year {settings.decision_year} gives {ready:g}; the optimiser may not build it)")
+    low, high = float(t["min_size_tpa"]), float(t["max_size_tpa"])
+    if not low <= q.capacity_tpa <= high:
+        warn("capacity_tpa", q.capacity_tpa, f"a size in the technology's range {low:,.0f} to {high:,.0f} t/yr")
+    if q.site_id in sites.index:
+        estimate = (float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier
+                    * float(sites.at[q.site_id, "cost_multiplier"]) * q.capacity_tpa)
+        lo, hi = CAPEX_WARNING_RATIO
+        if estimate > 0 and not lo * estimate <= q.capex_usd <= hi * estimate:
+            warn("total_capex_usd", q.capex_usd,
+                 f"a capex within {lo:g}x to {hi:g}x of the catalog's estimate ({estimate:,.0f} USD for this "
+                 f"size, site and capex_case {settings.capex_case})")
+
+
+def unfed_projects(projects: list[Project], scenario: Scenario, catalog: Catalog) -> dict[str, str]:
+    """project_id -> input form, for plants no feed or plant can supply along the model's arcs.
+
+    Material exists at (site, form) where a feed with supply sits, or where a plant whose
+    own input is reachable puts that form out; it moves along the model's shipping arcs.
+    Only the model's own inputs are used (excluded sites, start years, supply case)."""
+    settings = dataclasses.replace(scenario.settings(), projects=tuple(projects), project_mode="fixed",
+                                   allow_new_capacity=bool(projects))
+    inputs = prepare(catalog, settings)
+    feeds = inputs.feeds[inputs.feeds["supply_tpa"] > 0]
+    reached = set(zip(feeds["site_id"], feeds["form"]))
+    arcs_from: dict[tuple, list[str]] = defaultdict(list)
+    for a in inputs.arcs.itertuples(index=False):
+        arcs_from[(a.from_site, a.form)].append(a.to_site)
+    plants = list(inputs.plants.itertuples(index=False))
+    frontier = list(reached)
+    while frontier:  # spread along arcs and through plants until nothing new is reached
+        new = []
+        for site, form in frontier:
+            new.extend((to, form) for to in arcs_from[(site, form)])
+            new.extend((p.site_id, p.output_form) for p in plants if p.site_id == site and p.input_form == form)
+        frontier = [n for n in dict.fromkeys(new) if n not in reached]
+        reached.update(frontier)
+    forms = inputs.plants.set_index(["site_id", "technology_id"])["input_form"]
+    return {q.project_id: forms[(q.site_id, q.technology_id)] for q in projects
+            if (q.site_id, forms[(q.site_id, q.technology_id)]) not in reached}
+
+
+def _order(problem: Problem):
+    return (problem.file, problem.row is None, problem.row or 0)
+
+
+def load_proposals(path: str | Path, scenario: Scenario, catalog: Catalog) -> tuple[Proposals, Review]:
+    """Read and check a file that is to be evaluated as a whole; errors raise InputError."""
+    proposals = read_proposals(path)
+    found = review(proposals, scenario, catalog)
+    if found.errors:
+        raise InputError(sorted(found.errors, key=_order))
+    return proposals, found
+
+
+def proposals_from_frame(frame: pd.DataFrame, file: str) -> Proposals:
+    """A portfolio table (as in PortfolioResult.portfolio) as Proposals, e.g. the optimiser's own."""
+    projects = tuple(Project(str(r.project_id), str(r.applicant), str(r.site_id), str(r.technology),
+                             float(r.capacity_tpa), float(r.federal_request_usd), float(r.total_capex_usd))
+                     for r in frame[PORTFOLIO_COLUMNS].itertuples(index=False))
+    return Proposals(file, projects, {q.project_id: i for i, q in enumerate(projects, start=1)})

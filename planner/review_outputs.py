@@ -1,0 +1,91 @@
+"""Output folders of evaluate, rank and select (each appears whole or not at all), and their terminal text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import maps
+import pandas as pd
+from maps.comparison import render_comparison_map
+from planner.evaluation import Evaluation, Selection
+from planner.outputs import atomic_folder, write_csv, write_run
+from planner.run import write_outputs
+from planner.report import _table
+from planner.scorecard_files import write_scorecard
+
+
+def _write_tables(folder: Path, ev: Evaluation) -> None:
+    """run's tables and summary for one evaluation (no map, no reports)."""
+    write_run(folder, ev.run.result, ev.run.catalog, ev.run.summary)
+
+
+def write_evaluation(target: Path, ev: Evaluation, portfolios: pd.DataFrame, projects: pd.DataFrame,
+                     with_map: bool = True, extra: dict[str, pd.DataFrame] | None = None) -> Path:
+    """run's files plus scorecard.csv and scorecard_projects.csv (and any extra tables)."""
+    with atomic_folder(target) as folder:
+        # the very files run writes; write_outputs swaps its own scratch copy into folder
+        write_outputs(ev.run, folder, with_map=with_map)
+        write_scorecard(portfolios, projects, folder, "", [], xlsx_html=False)
+        for name, frame in (extra or {}).items():
+            write_csv(frame, folder / name)
+    return Path(target)
+
+
+def write_ranking(target: Path, evaluations: list[Evaluation], portfolios: pd.DataFrame, projects: pd.DataFrame,
+                  title: str, notes: list[str], with_map: bool = True) -> Path:
+    """The ranked scorecard (csv, xlsx, html), the comparison map and each portfolio's run files."""
+    with atomic_folder(target) as folder:
+        write_scorecard(portfolios, projects, folder, title, notes)
+        for ev in evaluations:
+            _write_tables(folder / "portfolios" / ev.name, ev)
+        if with_map:
+            results = {ev.name: ev.result for ev in evaluations}
+            catalog = evaluations[0].run.catalog
+            maps.save_offline(render_comparison_map(results, catalog), folder / "map.html", title=title)
+    return Path(target)
+
+
+def scorecard_text(portfolios: pd.DataFrame) -> str:
+    cols = [c for c in ("rank", "portfolio", "projects", "objective_value", "regret", "weighted_supply_t",
+                        "federal_usd", "federal_usd_per_weighted_t", "cost_share_achieved", "states",
+                        "largest_site_share", "feed_coverage", "warnings") if c in portfolios]
+    shown = portfolios[cols].copy()
+    shown["federal_usd"] = shown["federal_usd"] / 1e6
+    shown = shown.rename(columns={"federal_usd": "federal_$M", "federal_usd_per_weighted_t": "$_per_wt"})
+    fmt = {"rank": "{}", "projects": "{}", "objective_value": "{:,.3f}", "regret": "{:,.3f}",
+           "weighted_supply_t": "{:,.1f}", "federal_$M": "{:,.1f}", "$_per_wt": "{:,.0f}",
+           "cost_share_achieved": "{:.1%}", "states": "{}", "largest_site_share": "{:.1%}", "warnings": "{}"}
+    return _table(shown, fmt)
+
+
+def projects_text(projects: pd.DataFrame) -> str:
+    cols = ["project_id", "site_id", "technology", "capacity_tpa", "federal_request_usd", "marginal_objective",
+            "marginal_weighted_t", "federal_usd_per_weighted_t", "plant_utilisation"]
+    shown = projects[cols].copy()
+    shown["federal_request_usd"] = shown["federal_request_usd"] / 1e6
+    shown = shown.rename(columns={"federal_request_usd": "federal_$M", "marginal_objective": "marginal",
+                                  "marginal_weighted_t": "marginal_wt", "federal_usd_per_weighted_t": "$_per_wt",
+                                  "plant_utilisation": "utilisation"})
+    fmt = {"capacity_tpa": "{:,.0f}", "federal_$M": "{:,.1f}", "marginal": "{:,.3f}", "marginal_wt": "{:,.1f}",
+           "$_per_wt": "{:,.0f}", "utilisation": "{:.0%}"}
+    return _table(shown, fmt)
+
+
+def warnings_text(projects: pd.DataFrame) -> str:
+    lines = [f"  {r.portfolio} {r.project_id}: {w}" for r in projects.itertuples(index=False) if r.warnings
+             for w in r.warnings.split(" | ")]
+    return "\n".join(["Warnings (the evaluation stands; a reviewer should look):", *lines]) if lines else \
+        "Warnings: none"
+
+
+def selection_text(selection: Selection) -> str:
+    apps = selection.applications
+    funded = apps[apps["funded"]]
+    out = apps[~apps["funded"]]
+    s = selection.chosen.run.summary
+    lines = [f"Funded {len(funded)} of {len(apps)} applications: {', '.join(funded['project_id']) or 'none'}",
+             f"Objective {s['objective']} = {s['objective_value']:,.3f} {s['objective_unit']}; federal "
+             f"${s['federal_usd'] / 1e6:,.1f}M of ${s['budget_usd'] / 1e6:,.1f}M"]
+    if len(out):
+        lines.append("Left out:")
+        lines += [f"  {r.project_id}: {r.reason}" for r in out.itertuples(index=False)]
+    return "\n".join(lines)
