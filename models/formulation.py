@@ -5,7 +5,6 @@ LpAffineExpression.from_list: Python's sum() over PuLP terms is quadratic.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,19 +20,11 @@ USD_PER_MUSD = 1e6  # money rows and cost objective are in $M for numerical scal
 
 # Lexicographic stages per objective: the first is the objective proper, later ones
 # break ties among its optima (each earlier optimum is held by a floor row).
-# The last stage, "canonical", picks one solution among any that remain tied, whatever
-# basis the solver started from: warm re-solves, sweeps and parallel runs then agree.
 STAGES = {
-    "max_weighted_supply": (("weighted_supply", "max"), ("annual_cost", "min"), ("canonical", "min")),
-    "min_import_reliance": (("max_import_reliance", "min"), ("weighted_supply", "max"), ("annual_cost", "min"),
-                            ("canonical", "min")),
-    "min_cost": (("annual_cost", "min"), ("canonical", "min")),
+    "max_weighted_supply": (("weighted_supply", "max"), ("annual_cost", "min")),
+    "min_import_reliance": (("max_import_reliance", "min"), ("weighted_supply", "max"), ("annual_cost", "min")),
+    "min_cost": (("annual_cost", "min"),),
 }
-
-
-def _canonical_weight(name: str) -> float:
-    """A fixed weight in [1, 2) per variable name: a generic cost vector has one optimum."""
-    return 1.0 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) / 2**32
 
 
 def _slug(*parts) -> str:
@@ -176,8 +167,6 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
             total = sum(v for (el, _), v in inputs.demand_t.items() if el == e)  # floats, not PuLP terms
             row("reliance_limit", (e,), [*by_element[e], (r, total)], ">=", total)
         m.objectives["max_import_reliance"] = [(r, 1.0)]
-
-    m.objectives["canonical"] = [(v, _canonical_weight(v.name)) for v in prob.variables()]
 
     # Floor rows hold an earlier stage's optimum while a later stage re-optimises;
     # they start unbounded and the solver sets them (see models/solve.py).

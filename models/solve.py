@@ -26,7 +26,6 @@ STATUS_NAMES = {
     _S.IterationLimit: "iteration_limit",
 }
 FLOOR_TOLERANCE = 1e-7  # relative slack granted to an earlier stage's optimum
-PIN_TOLERANCE = 0.0  # the canonical tie-break holds earlier objectives where they are: it only picks among exact ties
 MIP_GAP = 1e-7  # discrete sizing and project choice: solve to (near) proven optimality
 
 
@@ -91,8 +90,6 @@ class StageSolver:
         start = time.perf_counter()
         solution = Solution(status="optimal")
         for k, (name, sense) in enumerate(self.model.stages):
-            if name == "canonical":
-                self._pin(k)
             status = self._run_stage(k, name, sense)
             if status != _S.Optimal:
                 solution.status = STATUS_NAMES.get(status, "solver_error")
@@ -171,16 +168,11 @@ class StageSolver:
     def _objective_value(self, name: str) -> float:
         return float(sum(coef * (var.varValue or 0.0) for var, coef in self.model.objectives[name]))
 
-    def _pin(self, k: int) -> None:
-        """Hold every earlier objective at its current value, almost exactly, for the tie-break."""
-        for name, sense in self.model.stages[:k]:
-            self._hold(name, sense, self._objective_value(name), PIN_TOLERANCE)
-
-    def _hold(self, name: str, sense: str, value: float, tolerance: float = FLOOR_TOLERANCE) -> None:
+    def _hold(self, name: str, sense: str, value: float) -> None:
         """Keep this stage's optimum (within tolerance) while later stages run."""
         if ("floor", name) not in self.model.rows:
             return
-        slack = tolerance * max(1.0, abs(value))
+        slack = FLOOR_TOLERANCE * max(1.0, abs(value))
         con = self.model.constraint("floor", name)
         if sense == "max":
             self._highs.changeRowBounds(con.id, value - slack, np.inf)

@@ -17,7 +17,7 @@ STATE_TOLERANCE_KM = {"exact": 2.0, "approximate": 10.0}
 REQUIRED_PARAMETERS = tuple(c for c in columns()["parameters"] if c.name == "parameter")[0].allowed
 COMPOSITE_KEYS = {
     "site_capacity": ("site_id", "technology_id"),
-    "demand": ("element", "form"),
+    "demand": ("element", "form", "target_year"),
     "imports": ("case", "element", "form"),
 }
 
