@@ -209,4 +209,13 @@ def scorecards(evaluations: list[Evaluation], optimum: float | None = None) -> t
     if "rank" in table:  # projects follow the ranking
         order = {name: i for i, name in enumerate(table["portfolio"])}
         projects = projects.sort_values("portfolio", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    return table[columns], projects
+    return _tidy(table[columns]), _tidy(projects)
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Round floats as the run tables are, and turn -0.0 into 0.0 (equal answers, equal bytes)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(6) + 0.0
+    return out

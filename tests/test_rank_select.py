@@ -138,3 +138,25 @@ def test_rank_regret_and_outputs(tmp_path, capsys):
     assert book.sheetnames == ["Portfolios", "Projects", "Columns"]
     assert [c.value for c in book["Portfolios"]["B"]][1:] == ["optimal", "pair", "greedy"]
     assert "pair" in capsys.readouterr().out
+
+
+# --- the shipped examples stay valid against the shipped catalog ---------------------
+
+from pathlib import Path  # noqa: E402
+
+from sites import default_catalog_dir  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "portfolios"
+
+
+@pytest.mark.skipif(not (default_catalog_dir() / "sites.csv").is_file(), reason="no shipped catalog yet")
+def test_examples_rank_and_select(tmp_path):
+    portfolios = [str(EXAMPLES / f"{n}.csv") for n in ("heavy_ree_focus", "light_ree_scale", "recycling_heavy")]
+    assert main(["rank", *portfolios, "--out", str(tmp_path / "rank"), "--no-map"]) == 0
+    card = pd.read_csv(tmp_path / "rank" / "scorecard.csv")
+    assert set(card["portfolio"]) == {"optimal", "heavy_ree_focus", "light_ree_scale", "recycling_heavy"}
+    assert card.set_index("portfolio").at["optimal", "regret"] == pytest.approx(0.0, abs=1e-6)
+    assert main(["select", str(EXAMPLES / "applications.csv"), "--scenario", str(EXAMPLES / "round_60m.toml"),
+                 "--out", str(tmp_path / "select"), "--no-map"]) == 0
+    chosen = pd.read_csv(tmp_path / "select" / "selection.csv")
+    assert chosen["funded"].any() and not chosen.set_index("project_id").at["X02", "funded"]
