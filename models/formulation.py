@@ -5,6 +5,7 @@ LpAffineExpression.from_list: Python's sum() over PuLP terms is quadratic.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,14 @@ STAGES = {
     "min_import_reliance": (("max_import_reliance", "min"), ("weighted_supply", "max"), ("annual_cost", "min")),
     "min_cost": (("annual_cost", "min"),),
 }
+
+
+TIE_BREAK_MUSD = 1e-6  # $1-2 per unit of each variable's activity, added to the cost stage
+
+
+def _tie_break_weight(name: str) -> float:
+    """A fixed number in [1, 2) per variable name (sha256, so the same in every process)."""
+    return 1.0 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) / 2**32
 
 
 def _slug(*parts) -> str:
@@ -55,6 +64,14 @@ class PortfolioModel:
     @property
     def stages(self) -> tuple[tuple[str, str], ...]:
         return STAGES[self.objective]
+
+    def stage_objective(self, name: str) -> Pairs:
+        """What a stage optimises. The cost stage, last in every objective, also carries a tiny
+        cost per unit of every variable, different for each: where plans tie on cost (e.g. Nd
+        and Pr, equally weighted and priced) one plan is then strictly cheapest, so the
+        answer does not depend on where the solver started (warm re-solves, sweeps)."""
+        pairs = self.objectives[name]
+        return pairs + self.objectives["tie_break"] if name == "annual_cost" else pairs
 
     def constraint(self, kind: str, *key) -> pulp.LpConstraint:
         return self.prob.get_constraint_by_name(self.rows[(kind, *key)])
@@ -168,6 +185,8 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
             row("reliance_limit", (e,), [*by_element[e], (r, total)], ">=", total)
         m.objectives["max_import_reliance"] = [(r, 1.0)]
 
+    m.objectives["tie_break"] = [(v, TIE_BREAK_MUSD * _tie_break_weight(v.name)) for v in prob.variables()]
+
     # Floor rows hold an earlier stage's optimum while a later stage re-optimises;
     # they start unbounded and the solver sets them (see models/solve.py).
     for name, sense in m.stages[:-1]:
@@ -178,5 +197,5 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
 
     first, sense = m.stages[0]
     prob.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
-    prob.setObjective(pulp.LpAffineExpression.from_list(m.objectives[first]))
+    prob.setObjective(pulp.LpAffineExpression.from_list(m.stage_objective(first)))
     return m

@@ -72,6 +72,12 @@ class StageSolver:
         self._highs = None
         self._column: dict[int, int] = {}
         self._integer: list = []  # binaries of a MILP, fixed after stage 1 (see _fix_integers)
+        self._vectors: dict = {}  # objective (or ("stage", name)) -> coefficients by column
+        self._constraints: list | None = None
+        # Each stage restarts from its own previous optimal basis: after a bound change that
+        # basis is still dual feasible for the stage's objective, so dual simplex needs only
+        # a few pivots (the last stage's basis, optimal for another objective, needs many).
+        self._stage_basis: dict[int, object] = {}
 
     def set_budget(self, budget_usd: float) -> None:
         """Change the budget's right-hand side; the next solve() starts warm."""
@@ -98,8 +104,11 @@ class StageSolver:
             value = self._objective_value(name)
             solution.stage_values[name] = value
             if k == 0:
-                solution.duals = {c.name: float(c.pi) for c in self.model.prob.constraints()}
+                row_dual = self._highs.getSolution().row_dual
+                solution.duals = {c.name: float(row_dual[c.id]) for c in self._rows()}
             self._hold(name, sense, value)
+        # stages in between read HiGHS's arrays; PuLP's variables get the final answer once
+        self.solver.findSolutionValues(self.model.prob)
         solution.solve_seconds = time.perf_counter() - start
         if self._highs is not None:
             solution.iterations = int(self._highs.getInfo().simplex_iteration_count)
@@ -120,15 +129,32 @@ class StageSolver:
                 self._release_floors()
                 self._restore_integers()
             self._set_objective(name, sense)
-            self._highs.run()
-            status, _ = self.solver.findSolutionValues(prob)
+            if k in self._stage_basis:  # this stage's last optimal basis: dual feasible for it
+                self._highs.setBasis(self._stage_basis[k])
+            status = self._run()
+        if status == _S.Optimal and not self._integer:
+            self._stage_basis[k] = self._highs.getBasis()
         if k == 0 and self._integer and status == _S.Optimal:
             # A MILP has no duals: fix the chosen plants and re-solve the LP that remains,
             # whose duals price the budget and limits around that choice.
             self._fix_integers()
-            self._highs.run()
-            status, _ = self.solver.findSolutionValues(prob)
+            status = self._run()
         return status
+
+    def _run(self):
+        """Run HiGHS on its current model; the status as PuLP names it."""
+        import highspy
+
+        self._highs.run()
+        known = {highspy.HighsModelStatus.kOptimal: _S.Optimal, highspy.HighsModelStatus.kInfeasible: _S.Infeasible,
+                 highspy.HighsModelStatus.kUnbounded: _S.Unbounded, highspy.HighsModelStatus.kTimeLimit: _S.TimeLimit,
+                 highspy.HighsModelStatus.kIterationLimit: _S.IterationLimit}
+        return known.get(self._highs.getModelStatus(), _S.Undefined)
+
+    def _rows(self) -> list:
+        if self._constraints is None:
+            self._constraints = list(self.model.prob.constraints())
+        return self._constraints
 
     def _integer_columns(self) -> np.ndarray:
         return np.array([self._column[v.id] for v in self._integer], dtype=np.int32)
@@ -137,7 +163,7 @@ class StageSolver:
         import highspy
 
         cols = self._integer_columns()
-        values = np.array([round(v.varValue or 0.0) for v in self._integer], dtype=float)
+        values = np.round(np.asarray(self._highs.getSolution().col_value)[cols])  # HiGHS's, not PuLP's (stale)
         self._highs.changeColsBounds(len(cols), cols, values, values)
         self._highs.changeColsIntegrality(len(cols), cols,
                                           np.full(len(cols), highspy.HighsVarType.kContinuous))
@@ -157,16 +183,25 @@ class StageSolver:
         import highspy
 
         n = len(self._column)
-        cost = np.zeros(n)
-        for var, coef in self.model.objectives[name]:
-            cost[self._column[var.id]] += coef
-        self._highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        key = ("stage", name)
+        if key not in self._vectors:  # built once per stage: re-solves only swap them in
+            cost = np.zeros(n)
+            for var, coef in self.model.stage_objective(name):
+                cost[self._column[var.id]] += coef
+            self._vectors[key] = cost
+        self._highs.changeColsCost(n, np.arange(n, dtype=np.int32), self._vectors[key])
         self._highs.changeObjectiveSense(
             highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
         )
 
     def _objective_value(self, name: str) -> float:
-        return float(sum(coef * (var.varValue or 0.0) for var, coef in self.model.objectives[name]))
+        """An objective's value at HiGHS's current solution (not the stage's tie-break terms)."""
+        if name not in self._vectors:
+            vector = np.zeros(len(self._column))
+            for var, coef in self.model.objectives[name]:
+                vector[self._column[var.id]] += coef
+            self._vectors[name] = vector
+        return float(self._vectors[name] @ np.asarray(self._highs.getSolution().col_value))
 
     def _hold(self, name: str, sense: str, value: float) -> None:
         """Keep this stage's optimum (within tolerance) while later stages run."""
