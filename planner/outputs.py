@@ -68,7 +68,8 @@ def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
 
 
 def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: dict,
-              render_map: Callable[[Path], None] | None = None) -> Path:
+              render_map: Callable[[Path], None] | None = None,
+              write_reports: Callable[[Path], None] | None = None) -> Path:
     """Write every output of a run into target (replacing an older run there)."""
     with atomic_folder(target) as folder:
         for name, attr in TABLE_FILES.items():
@@ -77,4 +78,6 @@ def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: 
         (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if render_map is not None:
             render_map(folder / "map.html")
+        if write_reports is not None:  # last: the reports read and link the files above
+            write_reports(folder)
     return target

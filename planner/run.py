@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import maps
-from models import PortfolioResult, plan
+from models import PortfolioResult, StageSolver, build_model, extract, prepare
+from planner import marginal
 from planner.outputs import write_run
 from planner.scenario import Scenario, check_against_catalog
 from sites import Catalog, load_catalog
@@ -28,19 +29,8 @@ def inputs_sha256(scenario: Scenario, catalog: Catalog) -> str:
 
 
 def marginal_value_sentence(summary: dict) -> str:
-    """The budget's shadow price in plain words."""
-    value = summary["budget_marginal_value"]
-    if summary["status"] != "optimal":
-        return "No marginal value: the scenario did not solve."
-    if abs(value) < 1e-9:
-        return "The budget does not bind: more federal money would not change the objective."
-    per_100m = 100 * value
-    unit = summary["objective_unit"]
-    if summary["objective"] == "min_cost":
-        return f"The next $100M of federal money changes annual cost by {per_100m:,.2f} {unit}."
-    if summary["objective"] == "min_import_reliance":
-        return f"The next $100M of federal money changes the largest import reliance by {per_100m:+.4f}."
-    return f"The next $100M of federal money adds {per_100m:,.1f} {unit} of weighted magnet-element supply."
+    """The budget's marginal value in plain words, with its split by element (planner/marginal.py)."""
+    return marginal.sentence(summary)
 
 
 def load_inputs(scenario: Scenario) -> Catalog:
@@ -53,11 +43,20 @@ def load_inputs(scenario: Scenario) -> Catalog:
 def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     """Solve a scenario; the result's tables are plain DataFrames."""
     catalog = catalog if catalog is not None else load_inputs(scenario)
-    result = plan(catalog, scenario.settings())
+    settings = scenario.settings()
+    model = build_model(prepare(catalog, settings), settings.objective)
+    solver = StageSolver(model)
+    solution = solver.solve()
+    result = extract(model, solution)
+    value = result.summary
+    if solution.optimal:  # read the base point before the marginal step moves the variables
+        value = {**value, **marginal.measure(solver, settings.budget_usd, marginal.snapshot(model),
+                                             solution.stage_values[model.stages[0][0]],
+                                             value["budget_marginal_value"]).as_summary()}
     summary = {
         "scenario": scenario.name,
         "description": scenario.description,
-        **result.summary,
+        **value,
         "inputs_sha256": inputs_sha256(scenario, catalog),
         "settings": scenario.to_dict(),
     }
@@ -77,4 +76,8 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True) 
         maps.save_offline(maps.render_result_map(run.result, run.catalog), path,
                           title=f"ree-planner: {run.scenario.name}")
 
-    return write_run(target, run.result, run.catalog, run.summary, render if with_map else None)
+    def reports(folder: Path) -> None:
+        from planner import reports as run_reports  # matplotlib and openpyxl only when writing
+        run_reports.write_run_reports(run, folder)
+
+    return write_run(target, run.result, run.catalog, run.summary, render if with_map else None, reports)

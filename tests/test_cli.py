@@ -34,7 +34,7 @@ def test_run_writes_every_output(tmp_path, capsys):
     assert main(["run", scenario_file(tmp_path, "budget_usd = 10e6\n"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Capacity (t/yr of REO input):" in printed and f"Outputs written to {out}/" in printed
-    assert "The next $100M of federal money adds 1,000.0 weighted t/yr" in printed
+    assert "The next $100M adds 1,000.0 t/yr of weighted supply (1,000.0 t/yr NdPr)." in printed
     names = {"capacity.csv", "elements.csv", "flows.csv", "portfolio.csv", "summary.json", "map.html",
              "portfolio.geojson"}
     assert names <= {p.name for p in out.iterdir()}

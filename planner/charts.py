@@ -1,0 +1,94 @@
+"""Static charts (matplotlib, Agg backend) for reports, sweeps and comparisons, as PNG bytes.
+
+PNGs are written without the "Software" tag and with a fixed size and dpi, so the same
+numbers give the same bytes on the same matplotlib version.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+DPI = 100
+COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
+ELEMENT_COLOURS = {"Nd": "#1c7ed6", "Pr": "#74c0fc", "Dy": "#e8590c", "Tb": "#9c36b5"}
+
+
+def png_bytes(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def element_balance_png(elements: pd.DataFrame) -> bytes:
+    """Each magnet element's demand split into US supply, imports and unmet, as shares."""
+    fig, ax = plt.subplots(figsize=(7.0, 0.6 + 0.55 * max(1, len(elements))), layout="constrained")
+    frame = elements.iloc[::-1]  # first element on top
+    demand = frame["demand_t"].where(frame["demand_t"] > 0, 1.0)
+    credited = (frame["demand_t"] - frame["imports_t"] - frame["unmet_t"]).clip(lower=0.0)
+    left = pd.Series(0.0, index=frame.index)
+    for label, tonnes in (("domestic", credited), ("imports", frame["imports_t"]), ("unmet", frame["unmet_t"])):
+        share = 100 * tonnes / demand
+        ax.barh(frame["element"], share, left=left, color=COLOURS[label], label=label)
+        for y, (x0, w, t) in enumerate(zip(left, share, tonnes)):
+            if w >= 9:
+                ax.text(x0 + w / 2, y, f"{t:,.0f} t", ha="center", va="center", color="white", fontsize=8)
+        left = left + share
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of demand, % (labels: t/yr REO)")
+    ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return png_bytes(fig)
+
+
+def _money_axis(values: pd.Series) -> tuple[pd.Series, str]:
+    return values / 1e6, "federal budget, $M"
+
+
+def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
+    """Weighted supply (top) and the budget's marginal value (bottom) against x_key."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
+    groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=True))
+    for value, frame in groups:
+        frame = frame.sort_values(x_key)
+        x, xlabel = _money_axis(frame[x_key]) if x_key == "budget_usd" else (frame[x_key], x_key)
+        label = None if value is None else f"{series_key} = {value:g}"
+        top.plot(x, frame["weighted_supply"], marker="o", markersize=3, label=label)
+        bottom.step(x, frame["budget_marginal_value"] * 100, where="post", label=label)
+        bottom.plot(x, frame["budget_marginal_value"] * 100, "o", markersize=3, color=bottom.lines[-1].get_color())
+    top.set_ylabel("weighted supply, t/yr")
+    top.set_title("Domestic supply credited against demand")
+    bottom.set_ylabel("t/yr per next $100M")
+    bottom.set_title("Marginal value of federal money")
+    bottom.set_xlabel(xlabel)
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+        if series_key is not None:
+            ax.legend(fontsize=8)
+    return png_bytes(fig)
+
+
+def comparison_png(elements: pd.DataFrame, headline: pd.DataFrame, runs: list[str]) -> bytes:
+    """Import reliance by element per run (left) and weighted supply per run (right)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained",
+                                      gridspec_kw={"width_ratios": [2, 1]})
+    reliance = elements[elements["metric"] == "import_reliance"].set_index("element")[runs]
+    width = 0.8 / max(1, len(runs))
+    for k, run in enumerate(runs):
+        xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(reliance))]
+        left.bar(xs, 100 * reliance[run], width=width, label=run)
+    left.set_xticks(range(len(reliance)), reliance.index)
+    left.set_ylabel("import reliance, % of demand")
+    left.set_ylim(0, 100)
+    left.legend(fontsize=8)
+    left.grid(axis="y", alpha=0.3)
+    supply = headline.set_index("metric").loc["weighted_supply", runs].astype(float)
+    right.bar(range(len(runs)), supply, color=[f"C{k}" for k in range(len(runs))])
+    right.set_xticks(range(len(runs)), runs, rotation=20, ha="right", fontsize=8)
+    right.set_ylabel("weighted supply, t/yr")
+    right.grid(axis="y", alpha=0.3)
+    return png_bytes(fig)
