@@ -9,7 +9,7 @@ from planner.exit_codes import EXIT_INPUT
 from sites.errors import InputError
 
 # One module per subcommand under planner/commands, in the order --help lists them.
-COMMANDS = ("run", "scenarios", "catalog", "map", "evaluate", "rank", "select")
+COMMANDS = ("run", "scenarios", "catalog", "map", "sweep", "compare", "evaluate", "rank", "select")
 
 
 def _parser(modules) -> argparse.ArgumentParser:

@@ -1,0 +1,63 @@
+"""`ree-planner sweep`: solve a scenario over a range of budgets or of any numeric key."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from planner.exit_codes import EXIT_OK
+
+NAME = "sweep"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(NAME, help="solve a scenario over a range of budgets (or other keys) and chart it")
+    p.add_argument("scenario", nargs="?", help="scenario file or shipped scenario name (default: baseline)")
+    p.add_argument("--budget", metavar="START:STOP:N", help="federal budgets in USD, e.g. 0:1.2e9:25")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=START:STOP:N",
+                   help="another numeric scenario key, e.g. capex_multiplier=1:2:5 (twice, or with --budget, "
+                        "for a grid)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes (default: 1 below 64 points, else one per core)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<scenario>-sweep)")
+
+
+def main(args) -> int:
+    from planner import sweep as sweeping
+    from planner.progress import Progress
+    from planner.run import inputs_sha256, load_inputs
+    from planner.scenario import load_scenario
+    from planner.sweep_files import write_sweep
+    from planner.sweep_spec import budget_axis, check_axes, param_axis
+
+    scenario = load_scenario(args.scenario)
+    axes = ([budget_axis(args.budget)] if args.budget is not None else []) + [param_axis(p) for p in args.param]
+    check_axes(scenario, axes)
+    catalog = load_inputs(scenario)
+    out = args.out if args.out is not None else Path("out") / f"{scenario.name}-sweep"
+    n = len(sweeping.grid(axes))
+    progress = Progress(n, f"sweep {scenario.name}")
+    start = time.perf_counter()
+    result = sweeping.run_sweep(scenario, catalog, axes, workers=args.workers, progress=progress)
+    progress.close()
+    seconds = time.perf_counter() - start
+    about = {"scenario": scenario.to_dict(), "inputs_sha256": inputs_sha256(scenario, catalog),
+             "axes": [{"key": a.key, "values": list(a.values), "argument": a.argument} for a in axes],
+             "points": n}
+    write_sweep(result, about, out)
+    table = result.table
+    solved = int((table["status"] == "optimal").sum())
+    keys = [a.key for a in axes if a.key != sweeping.BUDGET]
+    print(f"Sweep of {scenario.name}: {n} points ({solved} solved) in {seconds:.1f} s with {result.workers} "
+          f"worker{'s' if result.workers != 1 else ''}")
+    for row in table.itertuples(index=False):
+        where = ", ".join(f"{k} = {getattr(row, k):g}" for k in keys)
+        head = f"  ${row.budget_usd / 1e6:>9,.1f}M" + (f" ({where})" if where else "")
+        if row.status != "optimal":
+            print(f"{head}: {row.status}")
+        else:
+            print(f"{head}: {row.weighted_supply:>10,.1f} weighted t/yr. {row.marginal_value_text}")
+    if not result.ladder.empty or sweeping.BUDGET in [a.key for a in axes]:
+        print("\nBudget ladder (plants in the order they enter as money grows):")
+        print(sweeping.ladder_text(result.ladder, keys))
+    print(f"\nOutputs written to {out}/ (sweep.csv, sweep.png, ladder.csv, sweep_capacity.csv, sweep.json)")
+    return EXIT_OK

@@ -1,0 +1,241 @@
+"""Sweeps: solve a scenario at every point of one or two swept keys.
+
+Points that differ only in the budget share one built model: the budget row's right-hand
+side is changed and HiGHS re-solves warm. Any other key changes coefficients or the
+model's shape, so a new value of it builds a new model. Points are cut into chunks of
+consecutive points, one per worker process. The model's tie-break cost (a dollar or two
+per tonne of activity, different for every variable; models/formulation.py) leaves one
+optimum per point, so answers do not depend on the chunking, the order or the start.
+"""
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import queue as queue_module
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from models import StageSolver, build_model, prepare
+from models.inputs import ELEMENTS
+from planner import marginal
+from planner.scenario import Scenario
+from planner.sweep_spec import Axis, with_value
+from sites import Catalog
+
+BUDGET = "budget_usd"
+ZERO_TPA = 1e-6
+AUTO_PARALLEL_POINTS = 64  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Point:
+    index: int
+    values: tuple[tuple[str, float], ...]  # (key, value) for every axis
+
+    @property
+    def model_key(self) -> tuple:
+        """Points with equal model keys can share one model (only their budget differs)."""
+        return tuple((k, v) for k, v in self.values if k != BUDGET)
+
+
+@dataclass
+class SweepResult:
+    axes: list[Axis]
+    table: pd.DataFrame  # one row per point
+    capacity: pd.DataFrame  # long: axis values, site_id, technology, new_tpa (built plants only)
+    ladder: pd.DataFrame  # plants in the order they enter as the budget grows
+    workers: int
+
+
+def grid(axes: list[Axis]) -> list[Point]:
+    """Every combination; the budget varies fastest so a model's points are consecutive."""
+    ordered = [a for a in axes if a.key != BUDGET] + [a for a in axes if a.key == BUDGET]
+    combos = itertools.product(*(a.values for a in ordered))
+    by_axis = [[(a.key, v) for a, v in zip(ordered, combo)] for combo in combos]
+    position = {a.key: i for i, a in enumerate(axes)}
+    return [Point(i, tuple(sorted(pairs, key=lambda kv: position[kv[0]]))) for i, pairs in enumerate(by_axis)]
+
+
+def chunks(points: list[Point], n: int) -> list[list[Point]]:
+    """n runs of consecutive points, as equal as possible."""
+    n = max(1, min(n, len(points)))
+    size, extra = divmod(len(points), n)
+    out, start = [], 0
+    for k in range(n):
+        end = start + size + (1 if k < extra else 0)
+        out.append(points[start:end])
+        start = end
+    return out
+
+
+def _round(x: float) -> float:
+    return round(float(x), marginal.DECIMALS) + 0.0
+
+
+def _point_scenario(scenario: Scenario, point: Point) -> Scenario:
+    for key, value in point.values:
+        scenario = with_value(scenario, key, value, "sweep")
+    return scenario
+
+
+def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick=None) -> list[dict]:
+    """Solve points in the order given, re-using one model while only the budget changes."""
+    out = []
+    solver, model_key = None, None
+    for point in points:
+        settings = _point_scenario(scenario, point).settings()
+        if solver is None or point.model_key != model_key:
+            solver = StageSolver(build_model(prepare(catalog, settings), settings.objective))
+            model_key = point.model_key
+        else:
+            solver.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
+        out.append(_solve_point(solver, point, settings.budget_usd, settings.objective))
+        if tick is not None:
+            tick()
+    return out
+
+
+def _solve_point(solver: StageSolver, point: Point, budget_usd: float, objective: str) -> dict:
+    model = solver.model
+    solution = solver.solve()
+    row: dict = {k: v for k, v in point.values}
+    row[BUDGET] = budget_usd
+    row.update(status=solution.status, objective=objective)
+    magnet = sorted({e for e, _ in model.inputs.demand_t}, key=ELEMENTS.index)
+    if not solution.optimal:
+        return {"index": point.index, "row": row, "capacity": [], "elements": magnet}
+    base = marginal.snapshot(model)
+    value = solution.stage_values[model.stages[0][0]]
+    dual = solution.duals.get(model.rows[("budget",)], 0.0)
+    mv = marginal.measure(solver, budget_usd, base, value, dual)
+    row.update(objective_value=_round(value), weighted_supply=_round(base.weighted_supply),
+               federal_usd=round(base.federal_usd, 2), **mv.as_summary())
+    for e in magnet:
+        row[f"domestic_t_{e}"] = _round(base.domestic_t[e])
+        row[f"import_reliance_{e}"] = _round(base.import_reliance(e))
+        row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
+    row["marginal_value_text"] = marginal.sentence(row)
+    capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
+    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
+
+
+_progress_queue = None  # set in each worker process by _init_worker
+
+
+def _init_worker(progress_queue) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+
+
+def _solve_chunk(catalog: Catalog, scenario: Scenario, points: list[Point]) -> list[dict]:
+    def tick():
+        if _progress_queue is not None:
+            _progress_queue.put(1)
+    return solve_points(catalog, scenario, points, tick)
+
+
+def default_workers(n_points: int) -> int:
+    return 1 if n_points < AUTO_PARALLEL_POINTS else max(1, os.cpu_count() or 1)
+
+
+def run_sweep(scenario: Scenario, catalog: Catalog, axes: list[Axis], workers: int | None = None,
+              progress=None, order: str = "ascending") -> SweepResult:
+    """Solve every grid point; order="descending" solves each chunk backwards (for tests)."""
+    points = grid(axes)
+    workers = default_workers(len(points)) if workers is None else max(1, workers)
+    parts = chunks(points, workers)
+    if order == "descending":
+        parts = [list(reversed(p)) for p in reversed(parts)]
+    tick = progress.advance if progress is not None else None
+    if workers == 1:
+        solved = [r for part in parts for r in solve_points(catalog, scenario, part, tick)]
+    else:
+        solved = _parallel(catalog, scenario, parts, tick)
+    solved.sort(key=lambda r: r["index"])
+    return _collect(axes, solved, len(parts))
+
+
+def _parallel(catalog: Catalog, scenario: Scenario, parts: list[list[Point]], tick) -> list[dict]:
+    # forkserver: workers start from a clean process, not a fork of one that may hold solver threads
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["planner.sweep"])
+    ticks = context.Queue()
+    solved: list[dict] = []
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context, initializer=_init_worker,
+                             initargs=(ticks,)) as pool:
+        futures = [pool.submit(_solve_chunk, catalog, scenario, part) for part in parts]
+        pending = set(futures)
+        while pending:
+            try:
+                ticks.get(timeout=0.05)
+                if tick is not None:
+                    tick()
+            except queue_module.Empty:
+                pass
+            pending = {f for f in pending if not f.done()}
+        for future in futures:
+            solved.extend(future.result())  # re-raises a worker's error here
+    return solved
+
+
+def _collect(axes: list[Axis], solved: list[dict], n_chunks: int) -> SweepResult:
+    keys = [a.key for a in axes if a.key != BUDGET]
+    magnet = solved[0]["elements"] if solved else []
+    columns = [*keys, BUDGET, "status", "objective", "objective_value", "weighted_supply", "federal_usd",
+               "budget_marginal_value", "budget_binds",
+               *(f"domestic_t_{e}" for e in magnet), *(f"import_reliance_{e}" for e in magnet),
+               *(f"marginal_t_per_100musd_{e}" for e in magnet), "marginal_value_text"]
+    table = pd.DataFrame([r["row"] for r in solved]).reindex(columns=columns)
+    capacity = pd.DataFrame(
+        [(*(r["row"][k] for k in keys), r["row"][BUDGET], site, tech, tpa)
+         for r in solved for site, tech, tpa in r["capacity"]],
+        columns=[*keys, BUDGET, "site_id", "technology", "new_tpa"])
+    ladder = budget_ladder(capacity, table, keys) if any(a.key == BUDGET for a in axes) else pd.DataFrame()
+    return SweepResult(axes, table, capacity, ladder, n_chunks)
+
+
+LADDER_COLUMNS = ["site_id", "technology", "enters_at_budget_usd", "new_tpa_at_entry", "new_tpa_at_top",
+                  "leaves_at_budget_usd"]
+
+
+def budget_ladder(capacity: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """For each plant: the first swept budget at which it is built, and when (if ever) it drops out."""
+    rows = []
+    groups = table.groupby(keys, sort=True) if keys else [((), table)]
+    for group_key, frame in groups:
+        group_key = group_key if isinstance(group_key, tuple) else (group_key,)
+        budgets = sorted(frame.loc[frame["status"] == "optimal", BUDGET])
+        if not budgets:
+            continue
+        here = capacity
+        for k, v in zip(keys, group_key):
+            here = here[here[k] == v]
+        built = {(s, t, b): tpa for s, t, b, tpa in zip(here["site_id"], here["technology"], here[BUDGET],
+                                                        here["new_tpa"])}
+        for site, tech in sorted(set(zip(here["site_id"], here["technology"]))):
+            series = [built.get((site, tech, b), 0.0) for b in budgets]
+            first = next(i for i, t in enumerate(series) if t > 0)
+            left = next((budgets[i] for i in range(first + 1, len(series)) if series[i] <= 0), None)
+            rows.append((*group_key, site, tech, budgets[first], series[first], series[-1], left))
+    ladder = pd.DataFrame(rows, columns=[*keys, *LADDER_COLUMNS])
+    return ladder.sort_values([*keys, "enters_at_budget_usd", "site_id", "technology"]).reset_index(drop=True)
+
+
+def ladder_text(ladder: pd.DataFrame, keys: list[str]) -> str:
+    """The ladder as lines a reader can follow: '$40.0M  + site technology (200 t/yr)'."""
+    if ladder.empty:
+        return "  (no new plants at any swept budget)"
+    lines = []
+    groups = ladder.groupby(keys, sort=True) if keys else [((), ladder)]
+    for group_key, frame in groups:
+        if keys:
+            group_key = group_key if isinstance(group_key, tuple) else (group_key,)
+            lines.append("  " + ", ".join(f"{k} = {v:g}" for k, v in zip(keys, group_key)) + ":")
+        for r in frame.itertuples(index=False):
+            gone = f"; out again at ${r.leaves_at_budget_usd / 1e6:,.1f}M" if pd.notna(r.leaves_at_budget_usd) else ""
+            lines.append(f"  ${r.enters_at_budget_usd / 1e6:>9,.1f}M  + {r.site_id} {r.technology} "
+                         f"({r.new_tpa_at_entry:,.0f} t/yr, {r.new_tpa_at_top:,.0f} t/yr at the top budget{gone})")
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""Sweep axes from the command line: `--budget START:STOP:N` and `--param KEY=START:STOP:N`."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.scenario import TABLE_KEYS, Scenario, keys
+from sites.errors import InputError, Problem
+
+MAX_POINTS = 10_000
+MAX_AXES = 2  # two keys make a grid; more would be unreadable
+
+
+@dataclass(frozen=True)
+class Axis:
+    key: str  # a numeric scenario key, or a table entry such as weights.Dy or demand_t.Dy.metal
+    values: tuple[float, ...]
+    argument: str  # the command-line text, for messages
+
+
+def numeric_keys() -> list[str]:
+    return [k.name for k in keys().values() if k.type in ("float", "int")]
+
+
+def _expected_range() -> str:
+    return "START:STOP:N, e.g. 0:1.2e9:25 (START < STOP, N a whole number from 2 to 10,000)"
+
+
+def _range(text: str, argument: str, shown: str) -> tuple[float, ...]:
+    parts = text.split(":")
+    bad = Problem(argument, None, None, shown, _expected_range())
+    if len(parts) != 3:
+        raise InputError(bad)
+    try:
+        start, stop = float(parts[0].replace("_", "")), float(parts[1].replace("_", ""))
+        n = int(parts[2])
+    except ValueError:
+        raise InputError(bad) from None
+    if not (math.isfinite(start) and math.isfinite(stop)) or start >= stop or not 2 <= n <= MAX_POINTS:
+        raise InputError(bad)
+    step = (stop - start) / (n - 1)
+    # computed from the ends, not by accumulation, so 0:1e9:11 gives exact round numbers
+    return tuple(start + k * step if k < n - 1 else stop for k in range(n))
+
+
+def budget_axis(text: str) -> Axis:
+    return Axis("budget_usd", _range(text, "--budget", text), f"--budget {text}")
+
+
+def param_axis(text: str) -> Axis:
+    key, sep, spec = text.partition("=")
+    key = key.strip()
+    expected = ("KEY=START:STOP:N with KEY a numeric scenario key (" + ", ".join(numeric_keys())
+                + ") or a table entry such as weights.Dy or demand_t.Dy.metal")
+    if not sep or not _known(key):
+        raise InputError(Problem("--param", None, None, text, expected))
+    values = _range(spec, "--param", text)
+    if keys().get(key) is not None and keys()[key].type == "int":
+        if any(v != round(v) for v in values):
+            raise InputError(Problem("--param", None, None, text,
+                                     f"whole-number steps for {key} (e.g. {key}=2028:2032:5)"))
+        values = tuple(int(round(v)) for v in values)
+    return Axis(key, values, f"--param {text}")
+
+
+def _known(key: str) -> bool:
+    spec = keys()
+    if key in spec:
+        return spec[key].type in ("float", "int")
+    table, _, rest = key.partition(".")
+    depth = {"weights": 1, "demand_t": 2, "imports_t": 2}.get(table)
+    return table in TABLE_KEYS and depth is not None and len(rest.split(".")) == depth and all(rest.split("."))
+
+
+def with_value(scenario: Scenario, key: str, value, source: str) -> Scenario:
+    """The scenario with one key (or table entry) set, validated like a file value."""
+    if "." not in key:
+        return scenario.with_overrides(source, **{key: value})
+    table, *path = key.split(".")
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in scenario.values.get(table, {}).items()}
+    if len(path) == 1:
+        merged[path[0]] = value
+    else:
+        inner = merged.get(path[0])
+        merged[path[0]] = {**(inner if isinstance(inner, dict) else {}), path[1]: value}
+    return scenario.with_overrides(source, **{table: merged})
+
+
+def check_axes(scenario: Scenario, axes: list[Axis]) -> None:
+    """Every point's value must be valid for its key; axes distinct and at most two."""
+    if not axes:
+        raise InputError(Problem("sweep", None, None, None, "--budget START:STOP:N or --param KEY=START:STOP:N"))
+    if len(axes) > MAX_AXES:
+        raise InputError(Problem(axes[MAX_AXES].argument.split()[0], None, None, axes[MAX_AXES].argument,
+                                 "at most two swept keys (two keys give a grid)"))
+    seen = set()
+    for axis in axes:
+        if axis.key in seen:
+            raise InputError(Problem(axis.argument.split()[0], None, None, axis.argument,
+                                     f"each key swept once ({axis.key} is already swept)"))
+        seen.add(axis.key)
+        argument = axis.argument.split()[0]
+        for value in (axis.values[0], axis.values[-1]):  # ranges are monotone: the ends decide
+            with_value(scenario, axis.key, value, argument)
