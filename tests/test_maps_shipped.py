@@ -1,6 +1,9 @@
 """The real baseline map.html and catalog map, written by the CLI, in offline Chromium."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 from browser import chromium_browser, open_map, requires_chromium
@@ -57,6 +60,11 @@ def test_catalog_map_shows_every_site(browser, tmp_path, shipped_catalog):
 
 
 def test_map_png_command(baseline_dir, tmp_path):
+    """In its own process: Playwright's sync API allows one instance per thread, and the
+    module's browser fixture holds this one."""
     png = tmp_path / "map.png"
-    assert main(["map", str(baseline_dir), "--png", str(png), "--width", "800", "--height", "500"]) == 0
+    done = subprocess.run([sys.executable, "-m", "planner.cli", "map", str(baseline_dir), "--png", str(png),
+                           "--width", "800", "--height", "500"], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"Screenshot of {baseline_dir / 'map.html'} written to {png}\n"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
