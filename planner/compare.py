@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -169,6 +170,7 @@ def _html(c: Comparison, png: bytes) -> str:
 <h2>Headline numbers</h2>
 {html_page.table(c.headline[["label", *c.runs]], fmt, c.headline["differs"])}
 {html_page.png_img(png, "Import reliance by element and weighted supply per run")}
+<p><a href="comparison_map.html">Map of the runs' new plants</a> (one layer per run, in this folder)</p>
 <h2>Capacity, t/yr (site / technology)</h2>
 {html_page.table(capacity.drop(columns="differs"), fmt, capacity["differs"])}
 <h2>Element balance, t/yr REO</h2>
@@ -180,9 +182,35 @@ def _html(c: Comparison, png: bytes) -> str:
     return html_page.page("ree-planner comparison", body)
 
 
+def _run_catalog(summary: dict):
+    """The catalog a run was solved on (shipped, or the folder its summary names)."""
+    from sites import load_catalog
+
+    where = summary.get("settings", {}).get("catalog", "shipped")
+    return load_catalog(None if where == "shipped" else where)
+
+
+def comparison_map(c: Comparison):
+    """The runs' new plants as one toggled layer each, on the first run's catalog."""
+    import maps
+    from maps.comparison import render_comparison_map
+
+    results = {}
+    for label, folder, summary in zip(c.runs, c.folders, c.summaries):
+        portfolio = folder / "portfolio.csv"
+        results[label] = SimpleNamespace(
+            capacity=pd.read_csv(folder / "capacity.csv"),
+            portfolio=pd.read_csv(portfolio) if portfolio.is_file() else None,
+            summary=summary,
+        )
+    return maps, render_comparison_map(results, _run_catalog(c.summaries[0]))
+
+
 def write_comparison(c: Comparison, target: Path) -> Path:
     png = charts.comparison_png(c.elements, c.headline, c.runs)
+    maps, m = comparison_map(c)
     with atomic_folder(Path(target)) as folder:
+        maps.save_offline(m, folder / "comparison_map.html", title="ree-planner comparison map")
         write_csv(long_table(c), folder / "comparison.csv")
         with pd.ExcelWriter(folder / "comparison.xlsx", engine="openpyxl") as writer:
             for name, frame in (("headline", c.headline), ("capacity", c.capacity), ("elements", c.elements),

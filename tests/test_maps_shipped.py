@@ -68,3 +68,18 @@ def test_map_png_command(baseline_dir, tmp_path):
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == f"Screenshot of {baseline_dir / 'map.html'} written to {png}\n"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_comparison_map_of_two_runs(browser, baseline_dir, tmp_path):
+    """compare writes a map with one layer per run; every new plant of each run is a marker."""
+    other = tmp_path / "reversal"
+    assert main(["run", "policy-reversal", "--out", str(other), "--no-map"]) == 0
+    out = tmp_path / "cmp"
+    assert main(["compare", str(baseline_dir), str(other), "--out", str(out)]) == 0
+    new = sum(int((pd.read_csv(d / "capacity.csv")["new_tpa"] > 0).sum()) for d in (baseline_dir, other))
+    with open_map(browser, out / "comparison_map.html") as opened:
+        page = opened.page
+        assert page.locator("path.ree-plant").count() == new
+        assert page.locator("path.ree-portfolio-baseline").count() > 0
+        assert page.locator("path.ree-portfolio-reversal").count() > 0
+        assert opened.problems() == {k: [] for k in opened.problems()}

@@ -20,5 +20,5 @@ def main(args) -> int:
     comparison = compare.compare_runs(args.runs)
     compare.write_comparison(comparison, args.out)
     print(compare.comparison_text(comparison))
-    print(f"\nOutputs written to {args.out}/ (comparison.csv, comparison.xlsx, comparison.html, comparison.png)")
+    print(f"\nOutputs written to {args.out}/ (comparison.csv, comparison.xlsx, comparison.html, comparison.png, comparison_map.html)")
     return EXIT_OK
