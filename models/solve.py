@@ -215,6 +215,6 @@ class StageSolver:
             self._highs.changeRowBounds(con.id, -np.inf, value + slack)
 
     def _release_floors(self) -> None:
-        for name, sense in self.model.stages[:-1]:
+        for name, _ in self.model.stages[:-1]:
             con = self.model.constraint("floor", name)
             self._highs.changeRowBounds(con.id, -UNBOUNDED, UNBOUNDED)

@@ -164,7 +164,7 @@ def review(proposals: Proposals, scenario: Scenario, catalog: Catalog, check_bud
     site_ids, tech_ids = sorted(sites.index), sorted(techs.index)
     placed: list[Project] = []  # projects whose site and technology are usable
     for q in proposals.projects:
-        def err(column, value, expected):
+        def err(column, value, expected, q=q):
             out.errors.append(_problem(proposals, q, column, value, expected))
 
         known_site = q.site_id in sites.index

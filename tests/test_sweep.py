@@ -1,8 +1,7 @@
 """Sweeps on hand-solvable catalogs: exact supply curve, marginal values, warm == cold, order-free."""
 import pytest
 
-import factory as f
-from models import ModelSettings, plan
+from models import plan
 from planner.cli import main
 from planner.outputs import write_csv
 from planner.run import load_inputs, run_scenario

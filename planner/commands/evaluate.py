@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from planner.commands.options import add_review_options
 from planner.exit_codes import EXIT_OK, EXIT_SOLVER
 
 NAME = "evaluate"
@@ -13,9 +14,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser(NAME, help="evaluate a portfolio of proposals (capacities fixed as proposed)")
     p.add_argument("portfolio", type=Path, metavar="PORTFOLIO.csv",
                    help="one row per project, in the format run writes as portfolio.csv")
-    p.add_argument("--scenario", help="scenario file or shipped scenario name (default: baseline)")
-    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/evaluate-<file name>)")
-    p.add_argument("--no-map", action="store_true", help="skip map.html")
+    add_review_options(p, "out/evaluate-<file name>")
 
 
 def main(args) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from planner.commands.options import add_review_options
 from planner.exit_codes import EXIT_OK, EXIT_SOLVER
 
 NAME = "rank"
@@ -12,9 +13,7 @@ NAME = "rank"
 def add_parser(sub) -> None:
     p = sub.add_parser(NAME, help="rank portfolios against the optimal portfolio for the same budget")
     p.add_argument("portfolios", type=Path, nargs="+", metavar="PORTFOLIO.csv")
-    p.add_argument("--scenario", help="scenario file or shipped scenario name (default: baseline)")
-    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/rank-<scenario name>)")
-    p.add_argument("--no-map", action="store_true", help="skip the comparison map.html")
+    add_review_options(p, "out/rank-<scenario name>", "skip the comparison map.html")
 
 
 def main(args) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.commands.options import add_review_options
 from planner.exit_codes import EXIT_OK
 
 NAME = "select"
@@ -12,9 +13,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser(NAME, help="choose which applications to fund, all or nothing, within the budget")
     p.add_argument("applications", type=Path, metavar="APPLICATIONS.csv",
                    help="one row per application, in the portfolio.csv format")
-    p.add_argument("--scenario", help="scenario file or shipped scenario name (default: baseline)")
-    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/select-<file name>)")
-    p.add_argument("--no-map", action="store_true", help="skip map.html")
+    add_review_options(p, "out/select-<file name>")
 
 
 def main(args) -> int:
