@@ -28,3 +28,12 @@ def solve(tmp_path):
 @pytest.fixture(scope="session")
 def shipped_catalog():
     return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the map tests (they skip without it: see tests/browser.py)."""
+    from browser import chromium_browser
+
+    with chromium_browser() as b:
+        yield b

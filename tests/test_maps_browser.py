@@ -4,18 +4,12 @@ clickable marker per built plant, popups show capacity, hostile names stay text.
 from __future__ import annotations
 
 import pytest
-from browser import FIND_MAP, chromium_browser, open_map, requires_chromium
+from browser import FIND_MAP, open_map, requires_chromium
 from test_maps_offline import XSS_APPLICANT, XSS_NAME, XSS_NOTE, XSS_OPERATOR, fake_catalog, fake_result
 
 from maps import numbers, render_catalog_map, render_result_map, save_offline
 
 pytestmark = requires_chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

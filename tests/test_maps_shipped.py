@@ -6,18 +6,12 @@ import sys
 
 import pandas as pd
 import pytest
-from browser import chromium_browser, open_map, requires_chromium
+from browser import open_map, requires_chromium
 
 from maps import numbers
 from planner.cli import main
 
 pytestmark = requires_chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
