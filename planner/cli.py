@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from planner.exit_codes import EXIT_INPUT
@@ -21,6 +22,9 @@ def _parser(modules) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE") and argv is None:
+        # `ree-planner ... | head`: stop quietly when the reader goes away, like other tools
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     modules = {name: importlib.import_module(f"planner.commands.{name}") for name in COMMANDS}
     args = _parser(modules).parse_args(argv)
     try:
