@@ -46,11 +46,16 @@ def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     settings = scenario.settings()
     model = build_model(prepare(catalog, settings), settings.objective)
     solver = StageSolver(model)
-    solution = solver.solve()
+    return summarise(scenario, catalog, solver, solver.solve())
+
+
+def summarise(scenario: Scenario, catalog: Catalog, solver: StageSolver, solution) -> Run:
+    """Result tables, the marginal value of money and the summary of a solved model."""
+    model = solver.model
     result = extract(model, solution)
     value = result.summary
     if solution.optimal:  # read the base point before the marginal step moves the variables
-        value = {**value, **marginal.measure(solver, settings.budget_usd, marginal.snapshot(model),
+        value = {**value, **marginal.measure(solver, model.inputs.budget_usd, marginal.snapshot(model),
                                              solution.stage_values[model.stages[0][0]],
                                              value["budget_marginal_value"]).as_summary()}
     summary = {
