@@ -101,7 +101,7 @@ def read_proposals(path: str | Path) -> Proposals:
         raise InputError(Problem(file, None, None, None, "a proposal CSV file (columns: "
                                  + ", ".join(PORTFOLIO_COLUMNS) + ")"))
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise InputError(Problem(file, None, None, None, "a header row: " + ", ".join(PORTFOLIO_COLUMNS))) from None
     except (UnicodeDecodeError, pd.errors.ParserError) as err:

@@ -64,7 +64,7 @@ def _read_raw(path: Path, label: str, problems: list[Problem]) -> pd.DataFrame |
         problems.append(Problem(label, None, None, None, "this file to exist"))
         return None
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")  # Excel writes a BOM
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         reason = str(err).splitlines()[0]
         problems.append(Problem(label, None, None, None, f"a readable UTF-8 CSV file ({reason})"))

@@ -173,3 +173,12 @@ def test_every_source_and_assumption_is_cited(shipped_catalog):
         "source_id").at[s, "note"].lower()]
     assert orphans == []
     assert [a for a in cat.assumptions["assumption_id"] if a not in cited] == []
+
+
+def test_csv_saved_by_excel_with_a_bom_loads(tmp_path, shipped_catalog):
+    """Spreadsheet programs often write UTF-8 with a byte-order mark; it must not break the header."""
+    folder = tmp_path / "catalog"
+    shutil.copytree(default_catalog_dir(), folder)
+    path = folder / "sites.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert list(load_catalog(folder).sites["site_id"]) == list(shipped_catalog.sites["site_id"])
