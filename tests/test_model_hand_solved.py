@@ -187,3 +187,22 @@ def test_choose_projects_all_or_nothing(solve):
     assert result.summary["objective_value"] == pytest.approx(80.0)
     assert result.projects.set_index("project_id")["funded"].to_dict() == {"A": 1, "B": 0, "C": 1}
     assert result.portfolio["project_id"].tolist() == ["A", "C"]
+
+
+def test_formulation_doc_names_every_row_variable_and_stage():
+    """docs/model.md writes the model down with the code's names; a new row or variable kind
+    that the doc does not mention fails here."""
+    import dataclasses
+    import re
+    from pathlib import Path
+
+    from models.formulation import STAGES, PortfolioModel
+    doc = (Path(__file__).parents[1] / "docs" / "model.md").read_text()
+    source = (Path(__file__).parents[1] / "models" / "formulation.py").read_text()
+    row_kinds = set(re.findall(r'row\("([a-z_]+)"', source))
+    assert row_kinds >= {"capacity_limit", "balance", "credit_limit", "demand_balance", "budget"}
+    variable_dicts = [f.name for f in dataclasses.fields(PortfolioModel)
+                      if f.name not in ("inputs", "objective", "prob", "rows", "objectives")]
+    stage_names = {name for stages in STAGES.values() for name, _ in stages}
+    missing = [n for n in sorted(row_kinds | set(variable_dicts) | stage_names | set(STAGES)) if f"`{n}" not in doc]
+    assert missing == []
