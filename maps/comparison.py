@@ -13,10 +13,11 @@ import math
 import folium
 
 from maps import legend, numbers, style
-from maps.basemap import REGION_BOUNDS, states_geojson
-from maps.controls import Legend, PageStyle, PlantOffsets, RegionButtons
+from maps.basemap import REGION_BOUNDS
+from maps.controls import Legend, RegionButtons
 from maps.escape import css_token, text
 from maps.lookup import CatalogIndex
+from maps.render import base_map
 
 PORTFOLIO_COLOURS = ["#1f5fa8", "#c0392b", "#2e8b3a", "#7b3fa0", "#e67e22", "#19a3b8", "#8b5a2b", "#d4ac0d",
                      "#ff69b4", "#5d6d7e"]
@@ -65,23 +66,6 @@ def _popup(name: str, row: dict, projects, index: CatalogIndex) -> str:
     return "<div class='ree-popup ree-compare-popup' style='font:12px/1.35 sans-serif'>" + "".join(lines) + "</div>"
 
 
-def _base(web_tiles: bool) -> folium.Map:
-    m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, control_scale=True)
-    PageStyle().add_to(m)
-    PlantOffsets().add_to(m)
-    folium.map.CustomPane("ree-states", z_index=350, pointer_events=False).add_to(m)
-    folium.map.CustomPane("ree-plants", z_index=450, pointer_events=True).add_to(m)
-    if web_tiles:
-        folium.TileLayer("OpenStreetMap", name="Web map tiles (online only)", overlay=True, show=False,
-                         control=True).add_to(m)
-    states = folium.GeoJson(states_geojson(), name="State boundaries", control=False,
-                            style_function=lambda _: {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#f3efe6",
-                                                      "fillOpacity": 1.0})
-    states.options.update({"pane": "ree-states", "interactive": False})
-    states.add_to(m)
-    return m
-
-
 def _legend(colours: dict[str, str], summaries: dict[str, dict], largest: float) -> str:
     items = []
     for name, colour in colours.items():
@@ -109,7 +93,7 @@ def render_comparison_map(results: dict, catalog, *, web_tiles: bool = False) ->
         for row in frame.sort_values(["site_id", "technology"]).to_dict("records"):
             at_site.setdefault(str(row["site_id"]), []).append((name, row))
 
-    m = _base(web_tiles)
+    m = base_map(web_tiles)  # the result map's base, so both look alike
     groups = {name: folium.FeatureGroup(name=text(f"Portfolio: {name}"), show=True) for name in results}
     anchors = folium.FeatureGroup(name=text("Sites in any portfolio"), show=True)
     for site_id in sorted(at_site):

@@ -29,7 +29,8 @@ def _state_style(_feature) -> dict:
     return {"color": "#8a8a8a", "weight": 0.8, "fillColor": "#f3efe6", "fillOpacity": 1.0}
 
 
-def _base_map(web_tiles: bool) -> folium.Map:
+def base_map(web_tiles: bool) -> folium.Map:
+    """Offline base: state outlines in their own pane, panes for flows and plants, optional tiles."""
     m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, control_scale=True)
     PageStyle().add_to(m)
     PlantOffsets().add_to(m)
@@ -190,7 +191,7 @@ def _finish(m, fit_label: str, fit_points, legend_html: str) -> folium.Map:
 def render_catalog_map(catalog, *, web_tiles: bool = False) -> folium.Map:
     """All catalog sites by kind, with their facts, existing capacity and sources."""
     index = CatalogIndex.of(catalog)
-    m = _base_map(web_tiles)
+    m = base_map(web_tiles)
     _add_sites(m, index, show_candidates=True)
     lower48 = [index.location(s) for s, row in index.sites.items() if row.get("state") not in ("AK", "HI", "PR")]
     body = legend.kinds(_kinds_in(index))
@@ -209,7 +210,7 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
     portfolio = getattr(result, "portfolio", None)  # funded proposals, if the run had any
     flows = getattr(result, "flows", None)
 
-    m = _base_map(web_tiles)
+    m = base_map(web_tiles)
     _add_sites(m, index, show_candidates=False)
     forms = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
     colours = style.technology_colours(capacity["technology"].astype(str))

@@ -110,17 +110,12 @@ def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_va
         # money is left over: a looser limit changes nothing, so no re-solve is needed
         return MarginalValue("slack", 0.0, dual, {e: 0.0 for e in base.credited_t},
                              "shadow price 0: the budget is not all used")
-    solver.set_budget(budget_usd + STEP_USD)
-    stepped = solver.solve()
-    solver.set_budget(budget_usd)
-    if not stepped.optimal:
+    step = _step(solver, budget_usd, base, objective_value, STEP_USD)
+    if step is None:
         return MarginalValue("unsolved", 0.0, dual, {}, "the re-solve with more money failed")
-    after = snapshot(model)
-    scale = PER_MUSD / STEP_USD
-    by_element = {e: (after.credited_t[e] - base.credited_t[e]) * scale for e in base.credited_t}
     # the measured slope in the first stage's own units, d objective / d $1M like its dual
     # (negative for a minimised objective that money lowers)
-    measured = (stepped.stage_values[model.stages[0][0]] - objective_value) * scale
+    measured, by_element = step
     step_text = f"element split from re-solving with ${STEP_USD / 1e3:,.0f}k more"
     if abs(measured) < ZERO_RATE and abs(dual) < ZERO_RATE:
         return MarginalValue("slack", 0.0, dual, {e: 0.0 for e in by_element}, "shadow price 0 and " + step_text)
@@ -173,16 +168,26 @@ def _discrete_step(solver: StageSolver, budget_usd: float, base: Snapshot, objec
                    dual: float) -> MarginalValue:
     """Plants come in whole sizes, so there is no shadow price of the budget to speak of:
     re-solve with $100M more and report the average rate over that step."""
-    model = solver.model
-    solver.set_budget(budget_usd + DISCRETE_STEP_USD)
-    stepped = solver.solve()
-    solver.set_budget(budget_usd)
-    if not stepped.optimal:
+    step = _step(solver, budget_usd, base, objective_value, DISCRETE_STEP_USD)
+    if step is None:
         return MarginalValue("unsolved", 0.0, dual, {}, "the re-solve with $100M more failed")
-    after = snapshot(model)
-    scale = PER_MUSD / DISCRETE_STEP_USD
-    by_element = {e: (after.credited_t[e] - base.credited_t[e]) * scale for e in base.credited_t}
-    rate = (stepped.stage_values[model.stages[0][0]] - objective_value) * scale
+    rate, by_element = step
     status = "binds" if abs(rate) >= ZERO_RATE else "slack"
     return MarginalValue(status, rate, dual, by_element,
                          "plant sizes are discrete: average over $100M more, re-solved (no shadow price)")
+
+
+def _step(solver: StageSolver, budget_usd: float, base: Snapshot, objective_value: float,
+          step_usd: float) -> tuple[float, dict[str, float]] | None:
+    """Re-solve with step_usd more and put the budget back: (objective change, t/yr per
+    element) per extra $1M, or None if the re-solve failed."""
+    model = solver.model
+    solver.set_budget(budget_usd + step_usd)
+    stepped = solver.solve()
+    solver.set_budget(budget_usd)
+    if not stepped.optimal:
+        return None
+    after = snapshot(model)
+    scale = PER_MUSD / step_usd
+    by_element = {e: (after.credited_t[e] - base.credited_t[e]) * scale for e in base.credited_t}
+    return (stepped.stage_values[model.stages[0][0]] - objective_value) * scale, by_element
