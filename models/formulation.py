@@ -48,8 +48,11 @@ class PortfolioModel:
     objective: str
     prob: pulp.LpProblem
     new_capacity: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech)
-    throughput: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech, element)
+    # (site, tech, element): input drawn from the site's stock of intermediate product
+    throughput: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     feed_use: dict[str, pulp.LpVariable] = field(default_factory=dict)  # feedstock_id
+    # (feedstock, site, tech): raw feed delivered straight into a plant, at the feed's split
+    feed_delivery: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     shipment: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (from, to, form, element)
     delivery: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, form, element)
     credited: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (element, form)
@@ -105,7 +108,15 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
         capex_musd.append((y, q.federal_usd / USD_PER_MUSD))
         cost.append((y, q.annual_capex_usd / USD_PER_MUSD))
 
-    for p in inputs.plants.itertuples(index=False):
+    plants = list(inputs.plants.itertuples(index=False))
+    # Intermediate product (mixed oxide from recycling or leaching, separated oxide, metal)
+    # is tracked per element: where plants put a form out, and where it can be shipped.
+    produced = {(p.site_id, p.output_form) for p in plants}
+    arcs = [a for a in inputs.arcs.itertuples(index=False) if (a.from_site, a.form) in produced]
+    intermediate_at = produced | {(a.to_site, a.form) for a in arcs}
+
+    capacity_terms: dict[Key, Pairs] = {}
+    for p in plants:
         key = (p.site_id, p.technology_id)
         capacity: Pairs = []
         if p.buildable and key in projects_at:  # capacity is what the funded proposals add
@@ -124,25 +135,50 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
                 m.build[key] = b
                 row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
                 row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
-        for e in ELEMENTS:
-            x = add(_slug("proc", len(m.throughput), *key, e), 0)
-            m.throughput[(*key, e)] = x
-            capacity.append((x, 1.0))
-            balance[(p.site_id, p.input_form, e)].append((x, -1.0))
-            balance[(p.site_id, p.output_form, e)].append((x, inputs.recovery[(p.technology_id, e)]))
-            if p.opex_usd_per_t:
-                cost.append((x, p.opex_usd_per_t / USD_PER_MUSD))
-        row("capacity_limit", key, capacity, "<=", p.existing_tpa)
+        if (p.site_id, p.input_form) in intermediate_at:
+            for e in ELEMENTS:
+                x = add(_slug("proc", len(m.throughput), *key, e), 0)
+                m.throughput[(*key, e)] = x
+                capacity.append((x, 1.0))
+                balance[(p.site_id, p.input_form, e)].append((x, -1.0))
+                balance[(p.site_id, p.output_form, e)].append((x, inputs.recovery[(p.technology_id, e)]))
+                if p.opex_usd_per_t:
+                    cost.append((x, p.opex_usd_per_t / USD_PER_MUSD))
+        capacity_terms[key] = capacity
 
+    # Raw feed (concentrate, ore, scrap) goes from its source straight into a plant, in the
+    # feed's own element split: no plant can take only a feed's Dy and leave its La and Ce.
+    takers: dict[str, list] = defaultdict(list)
+    for p in plants:
+        takers[p.input_form].append(p)
+    arc_usd = {(a.from_site, a.to_site, a.form): a.usd_per_t for a in inputs.arcs.itertuples(index=False)}
     for f in inputs.feeds.itertuples(index=False):
         u = add(_slug("feed", f.feedstock_id), 0, f.supply_tpa)
         m.feed_use[f.feedstock_id] = u
-        for e in ELEMENTS:
-            share = getattr(f, f"share_{e.lower()}")
-            if share:
-                balance[(f.site_id, f.form, e)].append((u, share))
+        dispatch: Pairs = [(u, 1.0)]
+        shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
+        for p in takers[f.form]:
+            usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
+            if usd_per_t is None:
+                continue
+            key = (f.feedstock_id, p.site_id, p.technology_id)
+            d = add(_slug("feedin", len(m.feed_delivery), *key), 0)
+            m.feed_delivery[key] = d
+            dispatch.append((d, -1.0))
+            capacity_terms[(p.site_id, p.technology_id)].append((d, 1.0))  # shares sum to 1
+            per_t = usd_per_t + p.opex_usd_per_t
+            if per_t:
+                cost.append((d, per_t / USD_PER_MUSD))
+            for e, share in shares.items():
+                if share:
+                    balance[(p.site_id, p.output_form, e)].append((d, share * inputs.recovery[(p.technology_id, e)]))
+        row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0)
 
-    for a in inputs.arcs.itertuples(index=False):
+    for p in plants:
+        key = (p.site_id, p.technology_id)
+        row("capacity_limit", key, capacity_terms[key], "<=", p.existing_tpa)
+
+    for a in arcs:
         for e in ELEMENTS:
             s = add(_slug("ship", len(m.shipment), a.from_site, a.to_site, a.form, e), 0)
             m.shipment[(a.from_site, a.to_site, a.form, e)] = s

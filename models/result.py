@@ -1,6 +1,7 @@
 """A solved model's answer as plain pandas tables (the CLI writes them as CSV)."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from importlib.metadata import version
@@ -68,10 +69,11 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
     funded = projects[projects["funded"] == 1]
     project_money = funded.groupby(["site_id", "technology_id"])[["capex_usd", "federal_usd"]].sum()
 
+    plant_input = plant_inputs_t(model)
     production_rows, capacity_rows = [], []
     for (site, tech), p in plants.iterrows():
         new = _v(model.new_capacity[(site, tech)]) if (site, tech) in model.new_capacity else 0.0
-        inputs_t = {e: _v(model.throughput[(site, tech, e)]) for e in ELEMENTS}
+        inputs_t = {e: plant_input.get((site, tech, e), 0.0) for e in ELEMENTS}
         for e in ELEMENTS:
             production_rows.append((site, tech, e, inputs_t[e], inputs_t[e] * inputs.recovery[(tech, e)]))
         total = p.existing_tpa + new
@@ -97,14 +99,7 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
         portfolio = _portfolio(built, sites)
 
 
-    arcs = inputs.arcs.set_index(["from_site", "to_site", "form"])
-    flow_rows = []
-    for (i, j, form, e), var in model.shipment.items():
-        t = _v(var)
-        if t > 0:
-            arc = arcs.loc[(i, j, form)]
-            flow_rows.append((i, j, form, e, t, arc["distance_km"], t * arc["usd_per_t"]))
-    flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
+    flows = _flows(model)
 
     by_form_rows = []
     for (e, form), demand in inputs.demand_t.items():
@@ -196,3 +191,41 @@ def _portfolio(built: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
         },
         columns=PORTFOLIO_COLUMNS,
     )
+
+
+def plant_inputs_t(model: PortfolioModel) -> dict[tuple[str, str, str], float]:
+    """(site, technology, element) -> t/yr taken in: raw feed at its split plus intermediate."""
+    out: dict[tuple[str, str, str], float] = defaultdict(float)
+    for key, var in model.throughput.items():
+        out[key] += _v(var)
+    feeds = model.inputs.feeds.set_index("feedstock_id")
+    for (k, site, tech), var in model.feed_delivery.items():
+        t = _v(var)
+        if t:
+            for e in ELEMENTS:
+                out[(site, tech, e)] += t * float(feeds.at[k, f"share_{e.lower()}"])
+    return out
+
+
+def _flows(model: PortfolioModel) -> pd.DataFrame:
+    """Shipments between sites per element: intermediate product, and raw feed delivered to
+    plants elsewhere (its tonnes split by the feed's element shares)."""
+    inputs = model.inputs
+    arcs = inputs.arcs.set_index(["from_site", "to_site", "form"])
+    feeds = inputs.feeds.set_index("feedstock_id")
+    tonnes: dict[tuple[str, str, str, str], float] = defaultdict(float)
+    for (i, j, form, e), var in model.shipment.items():
+        tonnes[(i, j, form, e)] += _v(var)
+    for (k, site, _tech), var in model.feed_delivery.items():
+        origin = feeds.at[k, "site_id"]
+        t = _v(var)
+        if site != origin and t:
+            for e in ELEMENTS:
+                tonnes[(origin, site, feeds.at[k, "form"], e)] += t * float(feeds.at[k, f"share_{e.lower()}"])
+    rows = []
+    for (i, j, form, e), t in sorted(tonnes.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2],
+                                                                       ELEMENTS.index(kv[0][3]))):
+        if t > ZERO_T:
+            arc = arcs.loc[(i, j, form)]
+            rows.append((i, j, form, e, t, arc["distance_km"], t * arc["usd_per_t"]))
+    return pd.DataFrame(rows, columns=FLOW_COLUMNS)

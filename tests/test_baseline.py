@@ -40,30 +40,49 @@ def test_budget_holds(solved):
     assert federal <= inputs.budget_usd * (1 + TOL)
 
 
+def plant_inputs(model) -> dict:
+    """(site, tech, element) -> t/yr in, recomputed from the variables: raw feed at its split
+    plus intermediate product drawn from the site's stock."""
+    feeds = model.inputs.feeds.set_index("feedstock_id")
+    out = defaultdict(float)
+    for key, x in model.throughput.items():
+        out[key] += value(x)
+    for (k, site, tech), q in model.feed_delivery.items():
+        for e in ELEMENTS:
+            out[(site, tech, e)] += feeds.at[k, f"share_{e.lower()}"] * value(q)
+    return out
+
+
 def test_capacity_limits_hold(solved):
     model, _, _ = solved
+    used = plant_inputs(model)
     plants = model.inputs.plants.set_index(["site_id", "technology_id"])
     for key, p in plants.iterrows():
         new = value(model.new_capacity[key]) if key in model.new_capacity else 0.0
-        used = sum(value(model.throughput[(*key, e)]) for e in ELEMENTS)
-        assert used <= p.existing_tpa + new + TOL, key
+        assert sum(used[(*key, e)] for e in ELEMENTS) <= p.existing_tpa + new + TOL, key
         assert new <= p.max_new_tpa + TOL, key
-        assert min(value(model.throughput[(*key, e)]) for e in ELEMENTS) >= -TOL
+    assert min(value(v) for v in [*model.throughput.values(), *model.feed_delivery.values()]) >= -TOL
 
 
 def test_mass_balance_per_site_form_element(solved):
     """Recomputed from the inputs and variable values, independently of the model's rows."""
     model, _, _ = solved
     inputs = model.inputs
-    net = defaultdict(float)  # (site, form, element): sources minus uses
-    for f in inputs.feeds.itertuples(index=False):
-        for e in ELEMENTS:
-            net[(f.site_id, f.form, e)] += getattr(f, f"share_{e.lower()}") * value(model.feed_use[f.feedstock_id])
+    # every tonne of feed used is delivered whole into some plant
+    delivered = defaultdict(float)
+    for (k, _, _), q in model.feed_delivery.items():
+        delivered[k] += value(q)
+    for k, u in model.feed_use.items():
+        assert delivered[k] == pytest.approx(value(u), abs=TOL), k
+    used = plant_inputs(model)
+    net = defaultdict(float)  # (site, form, element) of intermediate product: sources minus uses
     for p in inputs.plants.itertuples(index=False):
         for e in ELEMENTS:
-            x = value(model.throughput[(p.site_id, p.technology_id, e)])
-            net[(p.site_id, p.input_form, e)] -= x
-            net[(p.site_id, p.output_form, e)] += inputs.recovery[(p.technology_id, e)] * x
+            net[(p.site_id, p.output_form, e)] += inputs.recovery[(p.technology_id, e)] * used[(p.site_id,
+                                                                                                p.technology_id, e)]
+            x = model.throughput.get((p.site_id, p.technology_id, e))
+            if x is not None:
+                net[(p.site_id, p.input_form, e)] -= value(x)
     for (i, j, form, e), s in model.shipment.items():
         net[(i, form, e)] -= value(s)
         net[(j, form, e)] += value(s)

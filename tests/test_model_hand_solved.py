@@ -96,6 +96,30 @@ def test_policy_reversal_case_cuts_imports(solve):
     assert result.summary["objective_value"] == pytest.approx(31.0)
 
 
+def test_feed_keeps_its_element_split_into_every_plant(solve):
+    """Two existing 100 t/yr plants and no money: X recovers everything, Y recovers only 1% of
+    Nd (but all the La/Ce). Sending all the Nd to X and all the 'other' to Y would give 100 t
+    Nd; but each plant takes the concentrate whole (half Nd), so X makes 50 t and Y 0.5 t."""
+    tables = dict(
+        sites=[f.site("mine"), f.site("near"), f.site("mill")],
+        feedstocks=[f.feed("conc", "mine", 1000, nd=0.5, other=0.5)],
+        technologies=[f.tech("x", "mixed", "oxide", 100_000), f.tech("y", "mixed", "oxide", 100_000)],
+        site_capacity=[f.capacity("near", "x", 100), f.capacity("mill", "y", 100)],
+        demand=[f.demand("Nd", 1000)],
+        imports=[f.imports("Nd", 0)],
+    )
+    tables["technologies"][1].update(recovery_nd=0.01)
+    result, _, _ = solve(ModelSettings(budget_usd=0), **tables)
+    assert result.summary["objective_value"] == pytest.approx(50.5)
+    prod = result.production.set_index(["site_id", "technology", "element"])
+    assert prod.at[("near", "x", "Nd"), "input_t"] == pytest.approx(50.0)
+    assert prod.at[("near", "x", "other"), "input_t"] == pytest.approx(50.0)
+    assert prod.at[("mill", "y", "Nd"), "output_t"] == pytest.approx(0.5)
+    flows = result.flows.groupby(["to_site", "element"])["tonnes"].sum()
+    assert flows.to_dict() == pytest.approx({("mill", "Nd"): 50.0, ("mill", "other"): 50.0,
+                                             ("near", "Nd"): 50.0, ("near", "other"): 50.0})
+
+
 def _two_mills(usd_per_tkm: float):
     """Mine in CA; mills in NV (capex x2) and TX (capex x1); the mine cannot build."""
     tables = dict(
