@@ -66,6 +66,8 @@ class PortfolioModel:
 
     @property
     def stages(self) -> tuple[tuple[str, str], ...]:
+        if self.objective == "max_weighted_supply" and self.inputs.min_value_per_musd > 0:
+            return (("net_weighted_supply", "max"), *STAGES[self.objective][1:])
         return STAGES[self.objective]
 
     def stage_objective(self, name: str) -> Pairs:
@@ -212,6 +214,9 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
 
     row("budget", (), capex_musd, "<=", inputs.budget_usd / USD_PER_MUSD)
     m.objectives = {"weighted_supply": weighted, "annual_cost": cost}
+    if inputs.min_value_per_musd > 0:
+        # each federal $M is charged at the floor's value: money is spent only where it buys more
+        m.objectives["net_weighted_supply"] = weighted + [(v, -inputs.min_value_per_musd * c) for v, c in capex_musd]
 
     if objective == "min_import_reliance":
         r = add("max_import_reliance", 0)

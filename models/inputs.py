@@ -40,6 +40,7 @@ class ModelInputs:
     #                          annual_capex_usd (empty unless the scenario brings proposals)
     project_mode: str  # "fixed" or "choose"
     discrete_sizes: bool  # new plants are 0 or within [min_size_tpa, max_new_tpa] (MILP)
+    min_value_per_musd: float  # weighted t/yr a further federal $1M must add (0: no floor)
 
 
 def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
@@ -152,6 +153,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         projects=projects.sort_values("project_id").reset_index(drop=True),
         project_mode=settings.project_mode,
         discrete_sizes=settings.min_plant_size or size_range is not None,
+        min_value_per_musd=settings.min_value_per_musd,
     )
 
 

@@ -22,7 +22,8 @@ ELEMENT_COLUMNS = ["element", "demand_t", "domestic_t", "imports_t", "unmet_t", 
 FLOW_COLUMNS = ["from_site", "to_site", "form", "element", "tonnes", "distance_km", "transport_usd"]
 PORTFOLIO_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
                      "total_capex_usd"]
-OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "annual_cost": "$M/yr",
+OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "net_weighted_supply": "weighted t/yr net of the value floor",
+                   "annual_cost": "$M/yr",
                    "max_import_reliance": "share of demand"}
 PRODUCTION_COLUMNS = ["site_id", "technology", "element", "input_t", "output_t"]
 

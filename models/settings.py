@@ -57,5 +57,8 @@ class ModelSettings:
     # Proposals instead of free sizing: "fixed" builds every project as proposed (the
     # model then chooses only operations); "choose" funds each project all or nothing.
     # New capacity then comes only from projects, and the budget counts their requests.
+    # Value floor for money (max_weighted_supply only): a further $1M of federal money is
+    # spent only if it adds at least this many weighted t/yr (0: spend while supply grows).
+    min_value_per_musd: float = 0.0
     projects: tuple[Project, ...] = ()
     project_mode: str = "fixed"

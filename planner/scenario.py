@@ -16,6 +16,11 @@ from sites.errors import InputError, Problem
 FORMS = ("oxide", "metal")
 MAGNET_ELEMENTS = ("Nd", "Pr", "Dy", "Tb")
 TABLE_KEYS = ("weights", "demand_t", "imports_t")
+# Keys passed to ModelSettings unchanged (the others need converting: tables, lists, ranges)
+PLAIN_KEYS = ("objective", "budget_usd", "federal_share", "target_year", "decision_year", "demand_case",
+              "supply_case", "capex_case", "capex_multiplier", "import_case", "allow_new_capacity",
+              "transport_usd_per_tkm", "discount_rate", "unmet_penalty_x_price", "min_plant_size",
+              "existing_feeds_only", "min_value_per_musd")
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,7 @@ class Scenario:
 
     def settings(self) -> ModelSettings:
         v = self.values
-        plain = {k: v[k] for k in ("objective", "budget_usd", "federal_share", "target_year", "decision_year",
-                                   "demand_case", "supply_case", "capex_case", "capex_multiplier", "import_case",
-                                   "allow_new_capacity", "transport_usd_per_tkm", "discount_rate",
-                                   "unmet_penalty_x_price", "min_plant_size", "existing_feeds_only") if k in v}
+        plain = {k: v[k] for k in PLAIN_KEYS if k in v}
         size_range = v.get("plant_size_range_tpa")
         return ModelSettings(
             **plain,
@@ -101,11 +103,7 @@ class Scenario:
         return {
             "name": self.name, "description": self.description,
             "catalog": str(self.catalog_dir) if self.catalog_dir else "shipped",
-            **{k: getattr(s, k) for k in ("objective", "budget_usd", "federal_share", "target_year", "decision_year",
-                                          "demand_case", "supply_case", "capex_case", "capex_multiplier",
-                                          "import_case", "allow_new_capacity", "transport_usd_per_tkm",
-                                          "discount_rate", "unmet_penalty_x_price", "min_plant_size",
-                                          "existing_feeds_only")},
+            **{k: getattr(s, k) for k in PLAIN_KEYS},
             "plant_size_range_tpa": list(s.plant_size_range_tpa) if s.plant_size_range_tpa else None,
             "new_build_input_forms": sorted(s.new_build_input_forms),
             "weights": dict(sorted(s.weights.items())),
@@ -284,6 +282,9 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
     if v.get("target_year", 2030) not in years and not v.get("demand_t"):
         problems.append(_problem(file, "target_year", v.get("target_year", 2030),
                                  "a year the catalog has demand for: " + ", ".join(map(str, years))))
+    if v.get("min_value_per_musd", 0) > 0 and v.get("objective", "max_weighted_supply") != "max_weighted_supply":
+        problems.append(_problem(file, "min_value_per_musd", v["min_value_per_musd"],
+                                 "0 unless objective is max_weighted_supply (the floor is in weighted t/yr per $1M)"))
     if v.get("decision_year", 2026) > v.get("target_year", 2030):
         problems.append(_problem(file, "decision_year", v.get("decision_year", 2026), "a year <= target_year"))
     if problems:

@@ -149,3 +149,11 @@ def test_every_scenario_key_is_documented():
     from planner.scenario import keys
     doc = (Path(__file__).parents[1] / "docs" / "scenarios.md").read_text()
     assert [k for k in keys() if f"| `{k}` |" not in doc] == []
+
+
+def test_value_floor_needs_the_supply_objective(tmp_path, capsys):
+    path = scenario_file(tmp_path, 'objective = "min_cost"\nmin_value_per_musd = 5\n')
+    assert main(["run", path, "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (f"ree-planner: {path}, key min_value_per_musd: got '5', expected 0 unless "
+                                       "objective is max_weighted_supply (the floor is in weighted t/yr per $1M)\n")
+    assert not (tmp_path / "out").exists()

@@ -188,6 +188,23 @@ def test_plant_size_range_makes_sizes_discrete(solve, budget_usd, size_range, ne
     assert result.summary["objective_value"] == pytest.approx(sum(new_tpa) * 0.5)
 
 
+@pytest.mark.parametrize("floor, new_tpa, supply", [
+    (0.0, 1100.0, 150.0),  # no floor: both feeds are processed
+    (5.0, 100.0, 50.0),  # only the rich feed is worth 5 t per $1M
+    (12.0, 0.0, 0.0),  # nothing is worth 12
+])
+def test_value_floor_for_money(solve, floor, new_tpa, supply):
+    """Each $1M federal buys 20 t/yr of plant ($100k/t/yr, 50% share): 10 t Nd from the rich
+    feed (50% Nd), 2 t from the lean one (10% Nd). A floor of 5 t per $1M funds only the rich
+    feed's plant; the objective is then supply minus 5 x federal $M = 50 - 5 x 5 = 25."""
+    tables = dict(ONE_MINE, feedstocks=[f.feed("rich", "mine", 100, nd=0.5, other=0.5),
+                                        f.feed("lean", "mine", 1000, nd=0.1, other=0.9)])
+    result, _, _ = solve(ModelSettings(budget_usd=1e9, min_value_per_musd=floor), **tables)
+    assert result.capacity["new_tpa"].sum() == pytest.approx(new_tpa)
+    assert result.summary["weighted_supply"] == pytest.approx(supply)
+    assert result.summary["objective_value"] == pytest.approx(supply - floor * new_tpa * 0.05)
+
+
 def _project(pid, tpa, federal_musd):
     from models.settings import Project
     return Project(pid, f"Applicant {pid}", "mine", "sx", tpa, federal_musd * 1e6, 2 * federal_musd * 1e6)
