@@ -104,3 +104,14 @@ def write_catalog(folder: Path, **tables: list[dict]) -> Path:
             for row in merged[table]:
                 writer.writerow({k: row.get(k, "") for k in names})
     return folder
+
+
+# The smallest useful catalog: one mine with a 50% Nd concentrate and one buildable
+# separation technology at $100k per t/yr (so $1M federal at 50% buys 20 t/yr = 10 t Nd).
+ONE_MINE = dict(
+    sites=[site("mine", allowed="sx")],
+    feedstocks=[feed("conc", "mine", 1000, nd=0.5, other=0.5)],
+    technologies=[tech("sx", "mixed", "oxide", 100_000)],
+    demand=[demand("Nd", 1000)],
+    imports=[imports("Nd", 0)],
+)

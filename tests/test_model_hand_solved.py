@@ -5,13 +5,7 @@ from pyproj import Geod
 import factory as f
 from models import ModelSettings
 
-ONE_MINE = dict(
-    sites=[f.site("mine", allowed="sx")],
-    feedstocks=[f.feed("conc", "mine", 1000, nd=0.5, other=0.5)],
-    technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
-    demand=[f.demand("Nd", 1000)],
-    imports=[f.imports("Nd", 0)],
-)
+ONE_MINE = f.ONE_MINE
 
 
 def test_budget_binding(solve):
