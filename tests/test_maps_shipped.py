@@ -77,3 +77,26 @@ def test_comparison_map_of_two_runs(browser, baseline_dir, tmp_path):
         assert page.locator("path.ree-portfolio-baseline").count() > 0
         assert page.locator("path.ree-portfolio-reversal").count() > 0
         assert opened.problems() == {k: [] for k in opened.problems()}
+
+
+def test_report_html_opens_offline_with_its_map(browser, baseline_dir):
+    """report.html is one page for a manager: it loads with no outside request and shows the
+    run's own map.html (a file beside it) with Leaflet and every plant."""
+    from maps import chromium
+
+    blocked, errors = [], []
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        page.route("**/*", chromium.offline_route(blocked))  # file:// and data: only
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((baseline_dir / "report.html").resolve().as_uri(), wait_until="load")
+        page.wait_for_timeout(500)
+        frames = [f for f in page.frames if f.url.endswith("/map.html")]
+        assert len(frames) == 1
+        assert frames[0].evaluate("typeof window.L") == "object"
+        capacity = pd.read_csv(baseline_dir / "capacity.csv")
+        assert frames[0].locator("path.ree-plant").count() == len(capacity)
+        assert "capacity" in page.inner_text("body").lower()
+        assert (blocked, errors) == ([], [])
+    finally:
+        page.close()
