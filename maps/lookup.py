@@ -34,6 +34,7 @@ class CatalogIndex:
     technology_names: dict[str, str] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
     existing: dict[str, dict[str, float]] = field(default_factory=dict)
+    feedstocks: dict[str, list[dict]] = field(default_factory=dict)  # site_id -> feedstock rows
 
     @classmethod
     def of(cls, catalog) -> "CatalogIndex":
@@ -48,6 +49,8 @@ class CatalogIndex:
             per_site = index.existing.setdefault(str(row["site_id"]), {})
             tpa = float(row.get("existing_tpa") or 0.0)
             per_site[str(row["technology_id"])] = per_site.get(str(row["technology_id"]), 0.0) + tpa
+        for row in _frame(catalog, "feedstocks").to_dict("records"):
+            index.feedstocks.setdefault(str(row["site_id"]), []).append(row)
         return index
 
     def technology_name(self, technology_id: str) -> str:

@@ -102,7 +102,25 @@ def site_popup(site_id: str, index: CatalogIndex) -> str:
             for tech, tpa in sorted(existing.items())
         )
         capacity = f"<table><tr><th>Technology</th><th>Existing t/yr</th></tr>{rows}</table>"
-    return f"{_STYLE}<div class='ree-popup ree-site-popup'>{_site_header(site, site_id)}{facts}{capacity}{_sources(site, index)}</div>"
+    feeds = _feeds_table(index.feedstocks.get(site_id, []))
+    return (f"{_STYLE}<div class='ree-popup ree-site-popup'>{_site_header(site, site_id)}{facts}{capacity}{feeds}"
+            f"{_sources(site, index)}</div>")
+
+
+def _feeds_table(feeds: list[dict]) -> str:
+    """The site's feedstocks: base supply, the magnet elements' shares and first year."""
+    if not feeds:
+        return ""
+    head = "<tr><th>Feed</th><th>Form</th><th>t/yr REO</th><th>Nd %</th><th>Pr %</th><th>Dy %</th><th>Tb %</th><th>From</th></tr>"
+    rows = "".join(
+        f"<tr><td>{text(f.get('name'))}</td><td>{text(f.get('form'))}</td>"
+        f"<td class='n'>{numbers.tonnes(f.get('supply_tpa_base'))}</td>"
+        + "".join(f"<td class='n'>{100 * float(f.get(k) or 0.0):.2f}</td>"
+                  for k in ("share_nd", "share_pr", "share_dy", "share_tb"))
+        + f"<td class='n'>{text(f.get('start_year'))}</td></tr>"
+        for f in sorted(feeds, key=lambda f: str(f.get("feedstock_id")))
+    )
+    return f"<table class='ree-feeds'>{head}{rows}</table>"
 
 
 def plant_popup(
