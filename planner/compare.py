@@ -12,6 +12,7 @@ import pandas as pd
 
 from planner import charts, html_page
 from planner.outputs import atomic_folder, write_csv
+from planner.xlsx import make_reproducible
 from planner.report import _table
 from sites.errors import InputError, Problem
 
@@ -216,6 +217,7 @@ def write_comparison(c: Comparison, target: Path) -> Path:
             for name, frame in (("headline", c.headline), ("capacity", c.capacity), ("elements", c.elements),
                                 ("settings", c.settings), ("differences", long_table(c).query("differs"))):
                 frame.to_excel(writer, sheet_name=name, index=False)
+        make_reproducible(folder / "comparison.xlsx")
         (folder / "comparison.png").write_bytes(png)
         (folder / "comparison.html").write_text(_html(c, png), encoding="utf-8")
     return Path(target)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner import charts, html_page
+from planner.xlsx import make_reproducible
 from sites import Catalog
 
 ASSUMPTION_PREFIX = "a-"  # catalog convention: assumption ids start with a-
@@ -106,6 +107,7 @@ def write_xlsx(run, path: Path) -> None:
             for k, col in enumerate(frame.columns):  # readable widths, capped
                 width = max([len(str(col)), *(len(str(v)) for v in frame[col].head(200))]) if len(frame) else len(col)
                 sheet.column_dimensions[sheet.cell(1, k + 1).column_letter].width = min(60, width + 2)
+    make_reproducible(path)
 
 
 CAPACITY_FORMATS = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "total_tpa": "{:,.0f}",

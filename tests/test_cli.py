@@ -62,7 +62,8 @@ def test_same_inputs_give_identical_tables(tmp_path):
     scenario = scenario_file(tmp_path, "budget_usd = 10e6\n")
     assert main(["run", scenario, "--out", str(tmp_path / "a"), "--no-map"]) == 0
     assert main(["run", scenario, "--out", str(tmp_path / "b"), "--no-map"]) == 0
-    for name in ("capacity.csv", "elements.csv", "flows.csv", "portfolio.csv", "portfolio.geojson", "duals.csv"):
+    for name in ("capacity.csv", "elements.csv", "flows.csv", "portfolio.csv", "portfolio.geojson", "duals.csv",
+                 "report.xlsx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
