@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 OBJECTIVES = ("max_weighted_supply", "min_import_reliance", "min_cost")
-CASES = ("low", "base", "high")
-PROJECT_MODES = ("fixed", "choose")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import maps
-from planner.report import _table
+from planner.report import text_table
 from sites import Catalog
 
 
@@ -30,8 +30,8 @@ def show_text(catalog: Catalog) -> str:
     fmt = {"latitude": "{:.3f}", "longitude": "{:.3f}", "cost_multiplier": "{:.2f}", "existing_tpa": "{:,.0f}"}
     tfmt = {"capex_usd_per_tpa_base": "{:,.0f}", "opex_usd_per_t": "{:,.0f}", "min_size_tpa": "{:,.0f}",
             "max_size_tpa": "{:,.0f}", "lead_time_years": "{:g}", "trl": "{}"}
-    return "\n".join([f"Sites ({len(sites)}):", _table(sites, fmt), "",
-                      f"Technologies ({len(techs)}):", _table(techs, tfmt)])
+    return "\n".join([f"Sites ({len(sites)}):", text_table(sites, fmt), "",
+                      f"Technologies ({len(techs)}):", text_table(techs, tfmt)])
 
 
 def write_map(catalog: Catalog, out: Path) -> Path:

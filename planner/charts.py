@@ -15,7 +15,6 @@ import pandas as pd  # noqa: E402
 
 DPI = 100
 COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
-ELEMENT_COLOURS = {"Nd": "#1c7ed6", "Pr": "#74c0fc", "Dy": "#e8590c", "Tb": "#9c36b5"}
 
 
 def png_bytes(fig) -> bytes:

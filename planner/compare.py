@@ -13,7 +13,7 @@ import pandas as pd
 from planner import charts, html_page
 from planner.outputs import atomic_folder, write_csv
 from planner.xlsx import make_reproducible
-from planner.report import _table
+from planner.report import text_table
 from sites.errors import InputError, Problem
 
 RUN_FILES = ("summary.json", "capacity.csv", "elements.csv")
@@ -154,7 +154,7 @@ def comparison_text(c: Comparison) -> str:
     for run in c.runs:
         head[run] = [f"{v:,.2f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
                      for v in head[run]]
-    return "\n".join([f"Comparison of {len(c.runs)} runs: " + ", ".join(c.runs), _table(head, {}), "",
+    return "\n".join([f"Comparison of {len(c.runs)} runs: " + ", ".join(c.runs), text_table(head, {}), "",
                       "What differs:", *(f"  - {line}" for line in differences_text(c))])
 
 
@@ -212,10 +212,11 @@ def write_comparison(c: Comparison, target: Path) -> Path:
     maps, m = comparison_map(c)
     with atomic_folder(Path(target)) as folder:
         maps.save_offline(m, folder / "comparison_map.html", title="ree-planner comparison map")
-        write_csv(long_table(c), folder / "comparison.csv")
+        table = long_table(c)
+        write_csv(table, folder / "comparison.csv")
         with pd.ExcelWriter(folder / "comparison.xlsx", engine="openpyxl") as writer:
             for name, frame in (("headline", c.headline), ("capacity", c.capacity), ("elements", c.elements),
-                                ("settings", c.settings), ("differences", long_table(c).query("differs"))):
+                                ("settings", c.settings), ("differences", table.query("differs"))):
                 frame.to_excel(writer, sheet_name=name, index=False)
         make_reproducible(folder / "comparison.xlsx")
         (folder / "comparison.png").write_bytes(png)

@@ -16,8 +16,9 @@ from models import PortfolioModel, PortfolioResult, build_model, extract, prepar
 from models.result import OBJECTIVE_UNITS
 from models.settings import Project
 from models.solve import StageSolver
+from planner import marginal
 from planner.proposals import Proposals, Review
-from planner.run import Run, inputs_sha256, marginal_value_sentence
+from planner.run import Run, inputs_sha256
 from planner.scenario import Scenario
 from sites import Catalog
 
@@ -82,7 +83,7 @@ def _summary(scenario: Scenario, catalog: Catalog, result: PortfolioResult, sett
         summary["budget_marginal_value_text"] = ("Capacities are fixed as proposed: more federal money buys "
                                                  "nothing in this evaluation.")
     else:
-        summary["budget_marginal_value_text"] = marginal_value_sentence(summary)
+        summary["budget_marginal_value_text"] = marginal.sentence(summary)
     return summary
 
 

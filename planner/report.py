@@ -6,7 +6,7 @@ import pandas as pd
 from planner.run import Run
 
 
-def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
+def text_table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
     if frame.empty:
         return "  (none)"
     cells = [[formats.get(c, "{}").format(v) for c, v in row.items()] for _, row in frame.iterrows()]
@@ -23,13 +23,13 @@ def capacity_text(run: Run) -> str:
     cap["federal_usd"] = cap["federal_usd"] / 1e6
     cap = cap.rename(columns={"site_name": "site", "federal_usd": "federal_$M"})
     fmt = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "throughput_tpa": "{:,.0f}", "federal_$M": "{:,.1f}"}
-    return _table(cap, fmt)
+    return text_table(cap, fmt)
 
 
 def elements_text(run: Run) -> str:
     fmt = {"demand_t": "{:,.1f}", "domestic_t": "{:,.1f}", "imports_t": "{:,.1f}", "unmet_t": "{:,.1f}",
            "import_reliance": "{:.1%}"}
-    return _table(run.result.elements, fmt)
+    return text_table(run.result.elements, fmt)
 
 
 def run_text(run: Run, out_dir) -> str:

@@ -10,7 +10,6 @@ from planner import charts, html_page
 from planner.xlsx import make_reproducible
 from sites import Catalog
 
-ASSUMPTION_PREFIX = "a-"  # catalog convention: assumption ids start with a-
 
 
 def headline(summary: dict) -> list[tuple[str, str]]:

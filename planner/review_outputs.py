@@ -9,7 +9,7 @@ from maps.comparison import render_comparison_map
 from planner.evaluation import Evaluation, Selection
 from planner.outputs import atomic_folder, write_csv, write_run
 from planner.run import write_outputs
-from planner.report import _table
+from planner.report import text_table
 from planner.scorecard_files import write_scorecard
 
 
@@ -54,7 +54,7 @@ def scorecard_text(portfolios: pd.DataFrame) -> str:
     fmt = {"rank": "{}", "projects": "{}", "objective_value": "{:,.3f}", "regret": "{:,.3f}",
            "weighted_supply_t": "{:,.1f}", "federal_$M": "{:,.1f}", "$_per_wt": "{:,.0f}",
            "cost_share_achieved": "{:.1%}", "states": "{}", "largest_site_share": "{:.1%}", "warnings": "{}"}
-    return _table(shown, fmt)
+    return text_table(shown, fmt)
 
 
 def projects_text(projects: pd.DataFrame) -> str:
@@ -67,7 +67,7 @@ def projects_text(projects: pd.DataFrame) -> str:
                                   "plant_utilisation": "utilisation"})
     fmt = {"capacity_tpa": "{:,.0f}", "federal_$M": "{:,.1f}", "marginal": "{:,.3f}", "marginal_wt": "{:,.1f}",
            "$_per_wt": "{:,.0f}", "utilisation": "{:.0%}"}
-    return _table(shown, fmt)
+    return text_table(shown, fmt)
 
 
 def warnings_text(projects: pd.DataFrame) -> str:

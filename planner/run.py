@@ -28,11 +28,6 @@ def inputs_sha256(scenario: Scenario, catalog: Catalog) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def marginal_value_sentence(summary: dict) -> str:
-    """The budget's marginal value in plain words, with its split by element (planner/marginal.py)."""
-    return marginal.sentence(summary)
-
-
 def load_inputs(scenario: Scenario) -> Catalog:
     """Load and validate the scenario's catalog and the scenario against it."""
     catalog = load_catalog(scenario.catalog_dir)
@@ -65,7 +60,7 @@ def summarise(scenario: Scenario, catalog: Catalog, solver: StageSolver, solutio
         "inputs_sha256": inputs_sha256(scenario, catalog),
         "settings": scenario.to_dict(),
     }
-    summary["budget_marginal_value_text"] = marginal_value_sentence(summary)
+    summary["budget_marginal_value_text"] = marginal.sentence(summary)
     return Run(scenario, catalog, result, summary)
 
 

@@ -40,23 +40,9 @@ class Catalog:
     def parameter(self, name: str) -> float:
         return float(self.parameters.set_index("parameter").at[name, "value"])
 
-    def site(self, site_id: str) -> pd.Series:
-        return self.sites.set_index("site_id").loc[site_id]
-
     def distances_km(self) -> pd.DataFrame:
         """Geodesic distance between sites, km."""
         return geo.distance_matrix_km(self.sites)
-
-    def provenance(self, ids: list[str]) -> pd.DataFrame:
-        """The sources and assumptions rows behind a list of ids."""
-        src = self.sources[self.sources["source_id"].isin(ids)]
-        asm = self.assumptions[self.assumptions["assumption_id"].isin(ids)]
-        return pd.concat(
-            [
-                src.assign(kind="source", id=src["source_id"], text=src["title"]),
-                asm.assign(kind="assumption", id=asm["assumption_id"], text=asm["statement"]),
-            ]
-        )[["kind", "id", "text"]].reset_index(drop=True)
 
 
 def _read_raw(path: Path, label: str, problems: list[Problem]) -> pd.DataFrame | None:
