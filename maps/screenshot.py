@@ -29,7 +29,31 @@ def screenshot(html_path, png_path, width: int = 1400, height: int = 900) -> Pat
             page.goto(html_path.as_uri(), wait_until="load")
             page.wait_for_function("() => window.L !== undefined")
             page.wait_for_timeout(SETTLE_MS)
-            page.screenshot(path=str(png_path), full_page=False)
+            png = page.screenshot(full_page=False)
         finally:
             browser.close()
+    png_path.write_bytes(stamp_png(png))
     return png_path
+
+
+SOFTWARE_CHUNK = b"tEXt" + b"Software\0ree-planner"
+
+
+def stamp_png(png: bytes) -> bytes:
+    """The PNG with a tEXt chunk 'Software: ree-planner' after its header chunk.
+
+    It marks the file as written by ree-planner, so a later run may replace it."""
+    import struct
+    import zlib
+
+    end_of_header = 8 + 4 + 4 + 13 + 4  # signature, IHDR length, type, data, CRC
+    data = SOFTWARE_CHUNK[4:]
+    chunk = struct.pack(">I", len(data)) + SOFTWARE_CHUNK + struct.pack(">I", zlib.crc32(SOFTWARE_CHUNK))
+    return png[:end_of_header] + chunk + png[end_of_header:]
+
+
+def is_ree_planner_png(path) -> bool:
+    """True if path is a PNG that stamp_png marked."""
+    with open(path, "rb") as f:
+        head = f.read(128)
+    return head.startswith(b"\x89PNG") and SOFTWARE_CHUNK in head

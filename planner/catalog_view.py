@@ -1,11 +1,10 @@
 """`ree-planner catalog ...`: a catalog as text and as a map."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import maps
+from planner.output_folder import atomic_file
 from planner.report import text_table
 from sites import Catalog
 
@@ -34,16 +33,19 @@ def show_text(catalog: Catalog) -> str:
                       f"Technologies ({len(techs)}):", text_table(techs, tfmt)])
 
 
-def write_map(catalog: Catalog, out: Path) -> Path:
-    """Write the catalog map; the file appears whole or not at all."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        maps.save_offline(maps.render_catalog_map(catalog), tmp, title="ree-planner: candidate sites")
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return out
+MAP_TITLE = "ree-planner: candidate sites"
+
+
+def is_catalog_map(path: Path) -> bool:
+    """True if path is an HTML map ree-planner wrote (its title says so)."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    return b"<title>ree-planner" in head
+
+
+def write_map(catalog: Catalog, out: Path, force: bool = False) -> Path:
+    """Write the catalog map; the file appears whole or not at all, and replaces only a map
+    ree-planner wrote (or any file with force; never a folder)."""
+    with atomic_file(out, is_catalog_map, force=force) as scratch:
+        maps.save_offline(maps.render_catalog_map(catalog), scratch, title=MAP_TITLE)
+    return Path(out)

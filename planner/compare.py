@@ -1,7 +1,6 @@
 """Compare run folders side by side: headline numbers, capacities, element balances, settings."""
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from html import escape
@@ -11,12 +10,14 @@ from types import SimpleNamespace
 import pandas as pd
 
 from planner import charts, html_page
-from planner.outputs import atomic_folder, write_csv
+from planner.output_folder import atomic_folder
+from planner.outputs import write_csv
+from planner.cell_safety import formulas_as_text
 from planner.xlsx import make_reproducible
 from planner.report import text_table
+from planner.run_folder import read_run_folder
 from sites.errors import InputError, Problem
 
-RUN_FILES = ("summary.json", "capacity.csv", "elements.csv")
 HEADLINE = (("status", "status"), ("objective", "objective"), ("objective_value", "objective value"),
             ("weighted_supply", "weighted supply, t/yr"), ("budget_usd", "budget, USD"),
             ("federal_usd", "federal money used, USD"), ("capex_usd", "total capex, USD"),
@@ -37,15 +38,8 @@ class Comparison:
 
 
 def _load(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    missing = [f for f in RUN_FILES if not (folder / f).is_file()]
-    if missing:
-        raise InputError(Problem(str(folder), None, None, None,
-                                 "a run folder written by `ree-planner run` (missing " + ", ".join(missing) + ")"))
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(Problem(str(folder / "summary.json"), None, None, None, f"valid JSON ({err})")) from None
-    return summary, pd.read_csv(folder / "capacity.csv"), pd.read_csv(folder / "elements.csv")
+    run = read_run_folder(folder)
+    return run.summary, run.capacity, run.elements
 
 
 def _labels(folders: list[Path]) -> list[str]:
@@ -197,20 +191,17 @@ def comparison_map(c: Comparison):
     from maps.comparison import render_comparison_map
 
     results = {}
-    for label, folder, summary in zip(c.runs, c.folders, c.summaries):
-        portfolio = folder / "portfolio.csv"
-        results[label] = SimpleNamespace(
-            capacity=pd.read_csv(folder / "capacity.csv"),
-            portfolio=pd.read_csv(portfolio) if portfolio.is_file() else None,
-            summary=summary,
-        )
+    for label, folder in zip(c.runs, c.folders):
+        run = read_run_folder(folder)
+        results[label] = SimpleNamespace(capacity=run.capacity, portfolio=run.portfolio, summary=run.summary)
     return maps, render_comparison_map(results, _run_catalog(c.summaries[0]))
 
 
-def write_comparison(c: Comparison, target: Path) -> Path:
+def write_comparison(c: Comparison, target: Path, force: bool = False) -> Path:
+    """comparison.csv/.xlsx/.html/.png and the map; never into (or above) a compared run."""
     png = charts.comparison_png(c.elements, c.headline, c.runs)
     maps, m = comparison_map(c)
-    with atomic_folder(Path(target)) as folder:
+    with atomic_folder(Path(target), "compare", force=force, protect=c.folders) as folder:
         maps.save_offline(m, folder / "comparison_map.html", title="ree-planner comparison map")
         table = long_table(c)
         write_csv(table, folder / "comparison.csv")
@@ -218,6 +209,7 @@ def write_comparison(c: Comparison, target: Path) -> Path:
             for name, frame in (("headline", c.headline), ("capacity", c.capacity), ("elements", c.elements),
                                 ("settings", c.settings), ("differences", table.query("differs"))):
                 frame.to_excel(writer, sheet_name=name, index=False)
+            formulas_as_text(writer.book)
         make_reproducible(folder / "comparison.xlsx")
         (folder / "comparison.png").write_bytes(png)
         (folder / "comparison.html").write_text(_html(c, png), encoding="utf-8")

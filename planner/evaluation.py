@@ -17,6 +17,7 @@ from models.result import OBJECTIVE_UNITS
 from models.settings import Project
 from models.solve import StageSolver
 from planner import marginal
+from planner.failures import SolverFailure
 from planner.proposals import Proposals, Review
 from planner.run import Run, inputs_sha256
 from planner.scenario import Scenario
@@ -153,7 +154,7 @@ def drop_each(pm: ProjectModel, base: WhatIf) -> pd.DataFrame:
     for pid in sorted(pm.model.funded):
         without = pm.what_if({pid: (0.0, 0.0)})
         if without.status != "optimal":
-            raise RuntimeError(f"dropping {pid} left the model {without.status}")
+            raise SolverFailure(f"the portfolio without project {pid}", without.status)
         rows.append((pid, gain(sense, base.objective_value, without.objective_value),
                      base.weighted_supply - without.weighted_supply, without.objective_value,
                      without.weighted_supply))
@@ -178,7 +179,7 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
     pm = ProjectModel(scenario, catalog, eligible, "choose")
     best = pm.solve()
     if best.status != "optimal":
-        raise RuntimeError(f"the choice did not solve: {pm.solution.message}")
+        raise SolverFailure("the choice of applications", best.status, pm.solution.message)
     # The MILP fixes its choice before the cost tie-break, so among equal-valued subsets it
     # may fund a project that adds nothing; drop such projects, dearest first.
     tie = TIE_REL * max(1.0, abs(best.objective_value))

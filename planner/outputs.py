@@ -1,17 +1,16 @@
 """Write a run's folder: tables, summary, GeoJSON and map, all or nothing."""
 from __future__ import annotations
 
-import contextlib
 import json
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from models import PortfolioResult
+from planner.cell_safety import neutralise_frame
+from planner.output_folder import atomic_folder
 from sites import Catalog
 
 TABLE_FILES = {
@@ -27,29 +26,9 @@ TABLE_FILES = {
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    # fixed float format and line ending: the same answer gives the same bytes
-    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6f")
-
-
-@contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a scratch folder that replaces target only if the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield scratch
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    scratch.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    # fixed float format and line ending: the same answer gives the same bytes; text a
+    # spreadsheet would run as a formula is quoted (planner/cell_safety.py)
+    neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.6f")
 
 
 def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
@@ -69,9 +48,10 @@ def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
 
 def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: dict,
               render_map: Callable[[Path], None] | None = None,
-              write_reports: Callable[[Path], None] | None = None) -> Path:
-    """Write every output of a run into target (replacing an older run there)."""
-    with atomic_folder(target) as folder:
+              write_reports: Callable[[Path], None] | None = None,
+              force: bool = False, protect: Iterable[str | Path] = ()) -> Path:
+    """Write every output of a run into target (replacing an older ree-planner folder there)."""
+    with atomic_folder(target, "run", force=force, protect=protect) as folder:
         for name, attr in TABLE_FILES.items():
             write_csv(getattr(result, attr), folder / name)
         (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")

@@ -24,6 +24,7 @@ import pandas as pd
 from models import prepare
 from models.result import PORTFOLIO_COLUMNS
 from models.settings import Project
+from planner.cell_safety import csv_cell_back
 from planner.scenario import Scenario
 from sites import Catalog
 from sites.errors import InputError, Problem
@@ -116,7 +117,8 @@ def read_proposals(path: str | Path) -> Proposals:
     projects: list[Project] = []
     rows: dict[str, int] = {}  # every project id seen -> its first row
     for i, record in enumerate(raw[PORTFOLIO_COLUMNS].to_dict("records"), start=1):
-        cells = {k: str(v).strip() for k, v in record.items()}
+        # text ree-planner quoted against spreadsheet formulas reads back as the user wrote it
+        cells = {k: csv_cell_back(str(v).strip()) for k, v in record.items()}
         pid = cells["project_id"]
         row_id = pid or None
         before = len(problems)

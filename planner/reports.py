@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner import charts, html_page
+from planner.cell_safety import formulas_as_text
 from planner.xlsx import make_reproducible
 from sites import Catalog
 
@@ -106,6 +107,7 @@ def write_xlsx(run, path: Path) -> None:
             for k, col in enumerate(frame.columns):  # readable widths, capped
                 width = max([len(str(col)), *(len(str(v)) for v in frame[col].head(200))]) if len(frame) else len(col)
                 sheet.column_dimensions[sheet.cell(1, k + 1).column_letter].width = min(60, width + 2)
+        formulas_as_text(writer.book)
     make_reproducible(path)
 
 

@@ -7,7 +7,8 @@ import maps
 import pandas as pd
 from maps.comparison import render_comparison_map
 from planner.evaluation import Evaluation, Selection
-from planner.outputs import atomic_folder, write_csv, write_run
+from planner.output_folder import atomic_folder, slug
+from planner.outputs import write_csv, write_run
 from planner.run import write_outputs
 from planner.report import text_table
 from planner.scorecard_files import write_scorecard
@@ -19,9 +20,10 @@ def _write_tables(folder: Path, ev: Evaluation) -> None:
 
 
 def write_evaluation(target: Path, ev: Evaluation, portfolios: pd.DataFrame, projects: pd.DataFrame,
-                     with_map: bool = True, extra: dict[str, pd.DataFrame] | None = None) -> Path:
+                     with_map: bool = True, extra: dict[str, pd.DataFrame] | None = None,
+                     force: bool = False, protect: tuple = (), kind: str = "evaluate") -> Path:
     """run's files plus scorecard.csv and scorecard_projects.csv (and any extra tables)."""
-    with atomic_folder(target) as folder:
+    with atomic_folder(target, kind, force=force, protect=protect) as folder:
         # the very files run writes; write_outputs swaps its own scratch copy into folder
         write_outputs(ev.run, folder, with_map=with_map)
         write_scorecard(portfolios, projects, folder, "", [], xlsx_html=False)
@@ -31,12 +33,18 @@ def write_evaluation(target: Path, ev: Evaluation, portfolios: pd.DataFrame, pro
 
 
 def write_ranking(target: Path, evaluations: list[Evaluation], portfolios: pd.DataFrame, projects: pd.DataFrame,
-                  title: str, notes: list[str], with_map: bool = True) -> Path:
+                  title: str, notes: list[str], with_map: bool = True, force: bool = False,
+                  protect: tuple = ()) -> Path:
     """The ranked scorecard (csv, xlsx, html), the comparison map and each portfolio's run files."""
-    with atomic_folder(target) as folder:
+    with atomic_folder(target, "rank", force=force, protect=protect) as folder:
         write_scorecard(portfolios, projects, folder, title, notes)
+        used: set[str] = set()
         for ev in evaluations:
-            _write_tables(folder / "portfolios" / ev.name, ev)
+            name, k = slug(ev.name, "portfolio"), 2
+            while name in used:  # two names may make the same folder name
+                name, k = f"{slug(ev.name, 'portfolio')}-{k}", k + 1
+            used.add(name)
+            _write_tables(folder / "portfolios" / name, ev)
         if with_map:
             results = {ev.name: ev.result for ev in evaluations}
             catalog = evaluations[0].run.catalog

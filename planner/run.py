@@ -9,6 +9,7 @@ from pathlib import Path
 import maps
 from models import PortfolioResult, StageSolver, build_model, extract, prepare
 from planner import marginal
+from planner.output_folder import slug
 from planner.outputs import write_run
 from planner.scenario import Scenario, check_against_catalog
 from sites import Catalog, load_catalog
@@ -64,12 +65,22 @@ def summarise(scenario: Scenario, catalog: Catalog, solver: StageSolver, solutio
     return Run(scenario, catalog, result, summary)
 
 
-def default_out_dir(scenario: Scenario) -> Path:
-    return Path("out") / scenario.name
+def default_out_dir(scenario: Scenario, suffix: str = "") -> Path:
+    """out/<scenario name as a safe folder name><suffix>."""
+    return Path("out") / (slug(scenario.name) + suffix)
 
 
-def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True) -> Path:
-    """Write the run's folder; nothing is left behind if any part fails."""
+def input_paths(scenario: Scenario) -> tuple[Path, ...]:
+    """Files and folders a scenario reads: an output folder may never replace them."""
+    return tuple(p for p in (scenario.path, scenario.catalog_dir) if p is not None)
+
+
+def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, force: bool = False,
+                  protect: tuple = ()) -> Path:
+    """Write the run's folder; nothing is left behind if any part fails.
+
+    An existing out_dir is replaced only if ree-planner wrote it (or with force); never a
+    folder holding the scenario's own files."""
     target = Path(out_dir) if out_dir is not None else default_out_dir(run.scenario)
 
     def render(path: Path) -> None:
@@ -80,4 +91,5 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True) 
         from planner import reports as run_reports  # matplotlib and openpyxl only when writing
         run_reports.write_run_reports(run, folder)
 
-    return write_run(target, run.result, run.catalog, run.summary, render if with_map else None, reports)
+    return write_run(target, run.result, run.catalog, run.summary, render if with_map else None, reports,
+                     force=force, protect=input_paths(run.scenario) + tuple(protect))

@@ -10,6 +10,7 @@ import pandas as pd
 from maps.escape import text
 from planner.outputs import write_csv
 from planner.scorecard import PORTFOLIO_COLUMNS, PROJECT_COLUMNS
+from planner.cell_safety import formulas_as_text
 from planner.xlsx import make_reproducible
 
 FIXED_TIME = datetime(2025, 1, 1)  # workbook metadata: the same scorecard gives the same properties
@@ -64,6 +65,7 @@ def write_scorecard_xlsx(portfolios: pd.DataFrame, projects: pd.DataFrame, path:
             glossary.append([table, name, unit, definition])
     for letter, width in zip("ABCD", (12, 28, 22, 100)):
         glossary.column_dimensions[letter].width = width
+    formulas_as_text(book)
     book.save(path)
     make_reproducible(path)
 

@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 
 from planner import charts
-from planner.outputs import atomic_folder, write_csv
+from planner.output_folder import atomic_folder
+from planner.outputs import write_csv
 from planner.sweep import BUDGET, SweepResult
 
 
@@ -17,9 +18,9 @@ def chart_axes(result: SweepResult) -> tuple[str, str | None]:
     return x, (others[0] if others else None)
 
 
-def write_sweep(result: SweepResult, about: dict, target: Path) -> Path:
+def write_sweep(result: SweepResult, about: dict, target: Path, force: bool = False, protect: tuple = ()) -> Path:
     """All files or none; about (scenario settings, axes) goes to sweep.json."""
-    with atomic_folder(Path(target)) as folder:
+    with atomic_folder(Path(target), "sweep", force=force, protect=protect) as folder:
         write_csv(result.table, folder / "sweep.csv")
         write_csv(result.capacity, folder / "sweep_capacity.csv")
         if BUDGET in [a.key for a in result.axes]:

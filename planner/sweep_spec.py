@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.scenario import TABLE_KEYS, Scenario, keys
+from planner.scenario import TABLE_KEYS, Scenario, check_against_catalog, keys
+from sites import Catalog
 from sites.errors import InputError, Problem
 
 MAX_POINTS = 10_000
@@ -86,8 +87,13 @@ def with_value(scenario: Scenario, key: str, value, source: str) -> Scenario:
     return scenario.with_overrides(source, **{table: merged})
 
 
-def check_axes(scenario: Scenario, axes: list[Axis]) -> None:
-    """Every point's value must be valid for its key; axes distinct and at most two."""
+def _shown(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def check_axes(scenario: Scenario, axes: list[Axis], catalog: Catalog | None = None) -> None:
+    """Every point's value must be valid for its key, exactly as `run` checks it (and against
+    the catalog when given); axes distinct and at most two. All problems at once."""
     if not axes:
         raise InputError(Problem("sweep", None, None, None, "--budget START:STOP:N or --param KEY=START:STOP:N"))
     if len(axes) > MAX_AXES:
@@ -99,6 +105,18 @@ def check_axes(scenario: Scenario, axes: list[Axis]) -> None:
             raise InputError(Problem(axis.argument.split()[0], None, None, axis.argument,
                                      f"each key swept once ({axis.key} is already swept)"))
         seen.add(axis.key)
+    bad: dict[tuple[str, str, str], list[str]] = {}  # (argument, key, expected) -> values refused
+    for axis in axes:
         argument = axis.argument.split()[0]
-        for value in (axis.values[0], axis.values[-1]):  # ranges are monotone: the ends decide
-            with_value(scenario, axis.key, value, argument)
+        for value in axis.values:
+            try:
+                point = with_value(scenario, axis.key, value, argument)
+                if catalog is not None:
+                    check_against_catalog(point, catalog)
+            except InputError as err:
+                for p in err.problems:
+                    bad.setdefault((argument, axis.key, p.expected), []).append(_shown(value))
+    if bad:
+        raise InputError([Problem(argument, None, None, f"{key} = " + ", ".join(values[:5])
+                                  + (f" and {len(values) - 5} more" if len(values) > 5 else ""), expected)
+                          for (argument, key, expected), values in bad.items()])

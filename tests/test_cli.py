@@ -126,7 +126,7 @@ def test_bad_toml_and_unknown_import_case(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"ree-planner: {tmp_path}/bad.toml: expected valid TOML (")
 
 
-def test_failed_map_leaves_previous_outputs_untouched(tmp_path, monkeypatch):
+def test_failed_map_leaves_previous_outputs_untouched(tmp_path, monkeypatch, capsys):
     """All or nothing: if writing fails midway, the old run folder stays as it was."""
     out = tmp_path / "out"
     scenario = scenario_file(tmp_path, "budget_usd = 10e6\n")
@@ -135,11 +135,11 @@ def test_failed_map_leaves_previous_outputs_untouched(tmp_path, monkeypatch):
 
     import maps
 
-    def boom(*a, **k):
-        raise RuntimeError("disk full")
-    monkeypatch.setattr(maps, "save_offline", boom)
-    with pytest.raises(RuntimeError):
-        main(["run", scenario, "--budget", "2e7", "--out", str(out)])
+    def disk_full(m, path, **k):
+        raise OSError(28, "No space left on device", str(path))
+    monkeypatch.setattr(maps, "save_offline", disk_full)
+    assert main(["run", scenario, "--budget", "2e7", "--out", str(out)]) == 2
+    assert "map.html: No space left on device" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -20,7 +20,7 @@ def two_runs(tmp_path):
 def test_compare_writes_tables_and_says_what_differs(tmp_path, two_runs, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", *map(str, two_runs), "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.xlsx", "comparison.html",
+    assert {p.name for p in out.iterdir()} == {".ree-planner.json", "comparison.csv", "comparison.xlsx", "comparison.html",
                                                "comparison.png", "comparison_map.html"}
     page = (out / "comparison_map.html").read_text()
     assert page.count("ree-portfolio-ten") == 1 and page.count("ree-portfolio-twenty") == 1

@@ -140,7 +140,7 @@ def test_sweep_cli_writes_every_file(tmp_path, capsys):
     path = scenario_file(tmp_path, TWO_ELEMENTS)
     out = tmp_path / "sweep"
     assert main(["sweep", str(path), "--budget", BUDGETS, "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"sweep.csv", "sweep.png", "ladder.csv", "sweep_capacity.csv",
+    assert {p.name for p in out.iterdir()} == {".ree-planner.json", "sweep.csv", "sweep.png", "ladder.csv", "sweep_capacity.csv",
                                                "sweep.json"}
     header = (out / "sweep.csv").read_text().splitlines()[0].split(",")
     assert header[:5] == ["budget_usd", "status", "objective", "objective_value", "weighted_supply"]
@@ -161,12 +161,12 @@ EXPECTED_RANGE = "START:STOP:N, e.g. 0:1.2e9:25 (START < STOP, N a whole number 
     (["--budget", "0:1e8"], f"ree-planner: --budget: got '0:1e8', expected {EXPECTED_RANGE}\n"),
     (["--budget", "5e8:1e8:3"], f"ree-planner: --budget: got '5e8:1e8:3', expected {EXPECTED_RANGE}\n"),
     (["--budget", "0:1e8:x"], f"ree-planner: --budget: got '0:1e8:x', expected {EXPECTED_RANGE}\n"),
-    (["--budget=-1e6:1e8:3"], "ree-planner: --budget, key budget_usd: got '-1000000.0', expected a number >= 0\n"),
+    (["--budget=-1e6:1e8:3"], "ree-planner: --budget: got 'budget_usd = -1000000', expected a number >= 0\n"),
     (["--param", "target_year=2028:2031:3"],
      "ree-planner: --param: got 'target_year=2028:2031:3', expected whole-number steps for target_year "
      "(e.g. target_year=2028:2032:5)\n"),
     (["--param", "federal_share=0.5:2:4"],
-     "ree-planner: --param, key federal_share: got '2.0', expected a number <= 1\n"),
+     "ree-planner: --param: got 'federal_share = 1.5, 2', expected a number <= 1\n"),
     ([], "ree-planner: sweep: expected --budget START:STOP:N or --param KEY=START:STOP:N\n"),
 ])
 def test_bad_specs_exit_2_with_a_clear_message_and_no_folder(tmp_path, capsys, args, message):

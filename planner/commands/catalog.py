@@ -16,7 +16,9 @@ def add_parser(sub) -> None:
         c = actions.add_parser(name, help=text)
         c.add_argument("folder", nargs="?", type=Path, help="catalog folder (default: the shipped catalog)")
         if name == "map":
-            c.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+            c.add_argument("--out", type=Path, required=True, metavar="FILE.html",
+                           help="HTML file to write (an existing file only if ree-planner wrote it)")
+            c.add_argument("--force", action="store_true", help="replace an existing file ree-planner did not write")
 
 
 def main(args) -> int:
@@ -29,6 +31,6 @@ def main(args) -> int:
     elif args.action == "show":
         print(catalog_view.show_text(catalog))
     else:
-        catalog_view.write_map(catalog, args.out)
+        catalog_view.write_map(catalog, args.out, force=args.force)
         print(f"Catalog map written to {args.out}")
     return EXIT_OK

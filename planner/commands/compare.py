@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.commands.options import add_out_options
 from planner.exit_codes import EXIT_OK
 
 NAME = "compare"
@@ -11,14 +12,16 @@ NAME = "compare"
 def add_parser(sub) -> None:
     p = sub.add_parser(NAME, help="compare run folders: capacities, element balances, headline numbers")
     p.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="two or more folders written by `run`")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    add_out_options(p, "", required=True)
 
 
 def main(args) -> int:
     from planner import compare
+    from planner.output_folder import check_output_folder
 
+    check_output_folder(args.out, args.force, args.runs)  # never into (or above) a compared run
     comparison = compare.compare_runs(args.runs)
-    compare.write_comparison(comparison, args.out)
+    compare.write_comparison(comparison, args.out, force=args.force)
     print(compare.comparison_text(comparison))
     print(f"\nOutputs written to {args.out}/ (comparison.csv, comparison.xlsx, comparison.html, comparison.png, comparison_map.html)")
     return EXIT_OK

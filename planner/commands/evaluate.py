@@ -1,11 +1,10 @@
 """`ree-planner evaluate`: score one portfolio of proposals, built exactly as proposed."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from planner.commands.options import add_review_options
-from planner.exit_codes import EXIT_OK, EXIT_SOLVER
+from planner.exit_codes import EXIT_OK
 
 NAME = "evaluate"
 
@@ -22,21 +21,22 @@ def main(args) -> int:
     from planner.evaluation import evaluate
     from planner.proposals import load_proposals
     from planner.review_outputs import projects_text, scorecard_text, warnings_text, write_evaluation
-    from planner.run import load_inputs
+    from planner.failures import require_optimal
+    from planner.output_folder import check_output_folder, slug
+    from planner.run import input_paths, load_inputs
     from planner.scenario import load_scenario
     from planner.scorecard import scorecards
 
     scenario = load_scenario(args.scenario)
+    out = args.out if args.out is not None else Path("out") / f"evaluate-{slug(args.portfolio.stem, 'portfolio')}"
+    protect = (args.portfolio, *input_paths(scenario))
+    check_output_folder(out, args.force, protect)
     catalog = load_inputs(scenario)
     proposals, review = load_proposals(args.portfolio, scenario, catalog)
     ev = evaluate(proposals, review, scenario, catalog)
-    if ev.run.summary["status"] != "optimal":
-        print(f"ree-planner: the model did not solve: {ev.run.summary['message']}; no outputs written",
-              file=sys.stderr)
-        return EXIT_SOLVER
+    require_optimal(f"portfolio {args.portfolio}", ev.run.summary)
     portfolios, projects = scorecards([ev])
-    out = args.out if args.out is not None else Path("out") / f"evaluate-{proposals.name}"
-    write_evaluation(out, ev, portfolios, projects, with_map=not args.no_map)
+    write_evaluation(out, ev, portfolios, projects, with_map=not args.no_map, force=args.force, protect=protect)
     print(report.run_text(ev.run, out))
     print("\nScorecard:\n" + scorecard_text(portfolios))
     if len(projects):

@@ -1,11 +1,37 @@
 """Options several subcommands share, declared once so they read the same everywhere."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 
+FORCE_HELP = ("replace the output folder even if ree-planner did not write it (never a file, the current "
+              "folder or a folder holding this command's inputs)")
+
+
+def add_out_options(p, default_out: str, required: bool = False) -> None:
+    """--out DIR and --force, the same for every command that writes a folder."""
+    default = "" if required else f" (default: {default_out})"
+    p.add_argument("--out", type=Path, metavar="DIR", required=required, help=f"output folder{default}; an "
+                   "existing folder is replaced only if ree-planner wrote it")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
 def add_review_options(p, default_out: str, map_help: str = "skip map.html") -> None:
-    """--scenario, --out and --no-map, as evaluate, rank and select take them."""
+    """--scenario, --out, --force and --no-map, as evaluate, rank and select take them."""
     p.add_argument("--scenario", help="scenario file or shipped scenario name (default: baseline)")
-    p.add_argument("--out", type=Path, metavar="DIR", help=f"output folder (default: {default_out})")
+    add_out_options(p, default_out)
     p.add_argument("--no-map", action="store_true", help=map_help)
+
+
+def positive_int(low: int, high: int):
+    """An argparse type: a whole number in [low, high], refused with exit 2 otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {text!r}")
+        return value
+    return parse

@@ -1,11 +1,10 @@
 """`ree-planner rank`: score several portfolios against the optimum for the same budget."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from planner.commands.options import add_review_options
-from planner.exit_codes import EXIT_OK, EXIT_SOLVER
+from planner.exit_codes import EXIT_OK
 
 NAME = "rank"
 
@@ -19,19 +18,21 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from planner.ranking import rank
     from planner.review_outputs import scorecard_text, warnings_text, write_ranking
-    from planner.run import load_inputs
+    from planner.failures import SolverFailure
+    from planner.output_folder import check_output_folder, slug
+    from planner.run import input_paths, load_inputs
     from planner.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    out = args.out if args.out is not None else Path("out") / f"rank-{slug(scenario.name)}"
+    protect = (*args.portfolios, *input_paths(scenario))
+    check_output_folder(out, args.force, protect)
     catalog = load_inputs(scenario)
     ranking = rank(args.portfolios, scenario, catalog)
     if ranking.failed:
-        print(f"ree-planner: the model did not solve for {', '.join(ranking.failed)}; no outputs written",
-              file=sys.stderr)
-        return EXIT_SOLVER
-    out = args.out if args.out is not None else Path("out") / f"rank-{scenario.name}"
+        raise SolverFailure(f"portfolio(s) {', '.join(ranking.failed)}", "not optimal")
     write_ranking(out, ranking.evaluations, ranking.portfolios, ranking.projects, ranking.title, ranking.notes,
-                  with_map=not args.no_map)
+                  with_map=not args.no_map, force=args.force, protect=protect)
     print(ranking.title)
     print("\n".join(ranking.notes))
     print("\n" + scorecard_text(ranking.portfolios))

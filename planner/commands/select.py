@@ -23,24 +23,33 @@ def main(args) -> int:
     from planner.evaluation import select
     from planner.proposals import read_proposals, review
     from planner.review_outputs import projects_text, selection_text, warnings_text, write_evaluation
-    from planner.run import load_inputs
+    from planner.failures import require_optimal
+    from sites.errors import InputError, Problem
+    from planner.output_folder import check_output_folder, slug
+    from planner.run import input_paths, load_inputs
     from planner.scenario import load_scenario
     from planner.scorecard import scorecards
 
     scenario = load_scenario(args.scenario)
+    out = args.out if args.out is not None else Path("out") / f"select-{slug(args.applications.stem, 'pool')}"
+    protect = (args.applications, *input_paths(scenario))
+    check_output_folder(out, args.force, protect)
     catalog = load_inputs(scenario)
     pool = read_proposals(args.applications).raise_format_problems()
+    if not pool.projects:
+        raise InputError(Problem(str(args.applications), None, None, None,
+                                 "at least one application row under the header"))
     # The pool may ask for more than the budget (that is the point); an ineligible
     # application is left out and says why, instead of stopping the whole choice.
     found = review(pool, scenario, catalog, check_budget=False)
     for problem in found.errors:
         print(f"ree-planner: left out: {problem}", file=sys.stderr)
     selection = select(pool, found, scenario, catalog)
+    require_optimal(f"the selection from {args.applications}", selection.chosen.run.summary)
     portfolios, projects = scorecards([selection.chosen])
-    out = args.out if args.out is not None else Path("out") / f"select-{pool.name}"
-    selection_table = selection.applications
     write_evaluation(out, selection.chosen, portfolios, projects, with_map=not args.no_map,
-                     extra={"selection.csv": selection_table})
+                     extra={"selection.csv": selection.applications}, force=args.force, protect=protect,
+                     kind="select")
     print(selection_text(selection))
     print()
     print(report.run_text(selection.chosen.run, out))

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
+from planner.commands.options import add_out_options, positive_int
 from planner.exit_codes import EXIT_OK
 
 NAME = "sweep"
@@ -16,24 +16,26 @@ def add_parser(sub) -> None:
     p.add_argument("--param", action="append", default=[], metavar="KEY=START:STOP:N",
                    help="another numeric scenario key, e.g. capex_multiplier=1:2:5 (twice, or with --budget, "
                         "for a grid)")
-    p.add_argument("--workers", type=int, metavar="N",
+    p.add_argument("--workers", type=positive_int(1, 256), metavar="N",
                    help="worker processes (default: 1 below 64 points, else one per core)")
-    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<scenario>-sweep)")
+    add_out_options(p, "out/<scenario name>-sweep")
 
 
 def main(args) -> int:
     from planner import sweep as sweeping
     from planner.progress import Progress
-    from planner.run import inputs_sha256, load_inputs
+    from planner.output_folder import check_output_folder
+    from planner.run import default_out_dir, input_paths, inputs_sha256, load_inputs
     from planner.scenario import load_scenario
     from planner.sweep_files import write_sweep
     from planner.sweep_spec import budget_axis, check_axes, param_axis
 
     scenario = load_scenario(args.scenario)
     axes = ([budget_axis(args.budget)] if args.budget is not None else []) + [param_axis(p) for p in args.param]
-    check_axes(scenario, axes)
+    out = args.out if args.out is not None else default_out_dir(scenario, "-sweep")
+    check_output_folder(out, args.force, input_paths(scenario))
     catalog = load_inputs(scenario)
-    out = args.out if args.out is not None else Path("out") / f"{scenario.name}-sweep"
+    check_axes(scenario, axes, catalog)
     n = len(sweeping.grid(axes))
     progress = Progress(n, f"sweep {scenario.name}")
     start = time.perf_counter()
@@ -43,7 +45,7 @@ def main(args) -> int:
     about = {"scenario": scenario.to_dict(), "inputs_sha256": inputs_sha256(scenario, catalog),
              "axes": [{"key": a.key, "values": list(a.values), "argument": a.argument} for a in axes],
              "points": n}
-    write_sweep(result, about, out)
+    write_sweep(result, about, out, force=args.force, protect=input_paths(scenario))
     table = result.table
     solved = int((table["status"] == "optimal").sum())
     keys = [a.key for a in axes if a.key != sweeping.BUDGET]
