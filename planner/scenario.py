@@ -11,6 +11,7 @@ from pathlib import Path
 
 from models.settings import ModelSettings
 from sites import Catalog
+from planner.output_folder import name_problem
 from sites.errors import InputError, Problem
 
 FORMS = ("oxide", "metal")
@@ -115,8 +116,14 @@ class Scenario:
         }
 
 
+SHOWN_MAX = 200  # characters of a bad value repeated in a message
+
+
 def _problem(file: str, key: str, value, expected: str) -> Problem:
-    return Problem(file, None, key, None if value is None else str(value), expected, label="key")
+    shown = None if value is None else str(value)
+    if shown is not None and len(shown) > SHOWN_MAX:
+        shown = shown[:SHOWN_MAX] + "..."
+    return Problem(file, None, key, shown, expected, label="key")
 
 
 def _number_problem(key: Key, value) -> str | None:
@@ -125,8 +132,10 @@ def _number_problem(key: Key, value) -> str | None:
         return "a number"
     if key.type == "int" and not isinstance(value, int):
         return "a whole number"
+    if isinstance(value, int):  # TOML integers may have hundreds of digits; compare, do not convert
+        value = value if abs(value) < 10**300 else math.copysign(math.inf, value)
     if not math.isfinite(value):
-        return "a finite number"
+        return "a finite number" if key.max is None else f"a number <= {key.max:g}"
     if key.min is not None and value < key.min:
         return f"a number >= {key.min:g}"
     if key.max is not None and value > key.max:
@@ -156,6 +165,8 @@ def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
             continue
         if key.type == "str" and not isinstance(value, str):
             problems.append(_problem(file, name, value, "text"))
+        elif name == "name" and name_problem(value):
+            problems.append(_problem(file, name, value, name_problem(value)))
         elif key.type == "enum" and value not in key.allowed:
             problems.append(_problem(file, name, value, "one of " + ", ".join(key.allowed)))
         elif key.type == "bool" and not isinstance(value, bool):
@@ -218,11 +229,16 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict:
     """Read one file and what it extends; values checked; paths made absolute."""
     file = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Notepad, Excel) is not part of the TOML
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as err:
         raise InputError(Problem(file, None, None, None, f"valid TOML ({err})")) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(Problem(file, None, None, None, f"a readable UTF-8 scenario file ({err})")) from None
+    except RecursionError:
+        raise InputError(Problem(file, None, None, None, "TOML nested at most a few levels deep")) from None
+    except UnicodeDecodeError as err:
+        raise InputError(Problem(file, None, None, None, f"a UTF-8 text file ({err.reason} at byte {err.start})")) from None
+    except OSError as err:
+        raise InputError(Problem(file, None, None, None, f"a readable scenario file ({err.strerror or err})")) from None
     problems: list[Problem] = []
     _check_values(file, data, problems)
     if problems:
