@@ -29,7 +29,8 @@ def csv_cell_back(text: str) -> str:
 
 
 def _map_text(frame: pd.DataFrame, convert) -> pd.DataFrame:
-    text_columns = [c for c in frame.columns if frame[c].dtype == object]
+    text_columns = [c for c in frame.columns
+                    if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
     if not text_columns:
         return frame
     out = frame.copy()

@@ -80,7 +80,14 @@ def compare_runs(folders: list[Path]) -> Comparison:
     folders = [Path(f) for f in folders]
     if len(folders) < 2:
         raise InputError(Problem("compare", None, None, None, "two or more RUN_DIR folders"))
-    loaded = [_load(f) for f in folders]
+    loaded, problems = [], []
+    for folder in folders:  # every folder's problems at once
+        try:
+            loaded.append(_load(folder))
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
     runs = _labels(folders)
     summaries = [s for s, _, _ in loaded]
 

@@ -43,7 +43,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def slug(name: str, fallback: str = "scenario") -> str:
     """A folder name made from a user's name: letters, digits, '.', '_' and '-' only."""
-    text = _UNSAFE.sub("-", name).strip(".-")[:SLUG_MAX].strip(".-")
+    text = re.sub(r"-{2,}", "-", _UNSAFE.sub("-", name)).strip(".-")[:SLUG_MAX].strip(".-")
     return text or fallback
 
 
@@ -101,6 +101,9 @@ def check_output_folder(target: str | Path, force: bool = False, protect: Iterab
                                   "(ree-planner replaces its output folder whole)")
     if target.is_symlink():
         raise _refuse(target, "a folder path, not a symbolic link (ree-planner never replaces a link)")
+    for above in target.parents:
+        if above.exists() and not above.is_dir():
+            raise _refuse(target, f"a folder path ({above} is a file, not a folder)")
     if target.exists() and not target.is_dir():
         raise _refuse(target, "a folder path, not an existing file (ree-planner never replaces a file it did "
                               "not create)")

@@ -132,10 +132,10 @@ def _number_problem(key: Key, value) -> str | None:
         return "a number"
     if key.type == "int" and not isinstance(value, int):
         return "a whole number"
-    if isinstance(value, int):  # TOML integers may have hundreds of digits; compare, do not convert
-        value = value if abs(value) < 10**300 else math.copysign(math.inf, value)
-    if not math.isfinite(value):
-        return "a finite number" if key.max is None else f"a number <= {key.max:g}"
+    if isinstance(value, int) and abs(value) >= 10**300:  # TOML integers may have hundreds of digits
+        value = math.inf if value > 0 else -math.inf
+    if math.isnan(value) or (math.isinf(value) and key.max is None):
+        return "a finite number"
     if key.min is not None and value < key.min:
         return f"a number >= {key.min:g}"
     if key.max is not None and value > key.max:
