@@ -78,6 +78,11 @@ class PortfolioModel:
         pairs = self.objectives[name]
         return pairs + self.objectives["tie_break"] if name == "annual_cost" else pairs
 
+    def weighted_supply(self, read=lambda var: var.varValue or 0.0) -> float:
+        """Σ w_e c_{e,f} at the solved values (weighted t/yr): the one definition every
+        reader uses. read: how a variable's value is read (raw, or as the tables report it)."""
+        return float(sum(coef * read(var) for var, coef in self.objectives["weighted_supply"]))
+
     def constraint(self, kind: str, *key) -> pulp.LpConstraint:
         return self.prob.get_constraint_by_name(self.rows[(kind, *key)])
 

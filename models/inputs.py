@@ -7,9 +7,7 @@ import pandas as pd
 
 from models.settings import ModelSettings
 from sites import Catalog
-
-ELEMENTS = ("Nd", "Pr", "Dy", "Tb", "other")
-PRODUCT_FORMS = ("oxide", "metal")  # forms that can be delivered to demand
+from sites.sets import ELEMENTS, PRODUCT_FORMS  # noqa: F401  (PRODUCT_FORMS: forms delivered to demand)
 
 
 def capital_recovery_factor(rate: float, life_years: float) -> float:

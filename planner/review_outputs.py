@@ -15,7 +15,7 @@ from planner.scorecard_files import write_scorecard
 
 def _write_tables(folder: Path, ev: Evaluation) -> None:
     """run's tables and summary for one evaluation (no map, no reports)."""
-    write_run(folder, ev.run.result, ev.run.catalog, ev.run.summary)
+    write_run(folder, ev.run.result, ev.run.catalog, ev.run.summary.to_dict())
 
 
 def write_evaluation(target: Path, ev: Evaluation, portfolios: pd.DataFrame, projects: pd.DataFrame,

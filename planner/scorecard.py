@@ -12,8 +12,7 @@ import pandas as pd
 
 from planner.evaluation import Evaluation, gain
 from planner.proposals import unfed_projects
-from models.inputs import PRODUCT_FORMS
-from planner.scenario import MAGNET_ELEMENTS
+from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
 
 # A plant running below this share of its capacity gets a low-feed warning: the
 # proposal can still be evaluated, but its feed (or demand for its product) is short.
