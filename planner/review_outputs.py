@@ -83,8 +83,8 @@ def selection_text(selection: Selection) -> str:
     out = apps[~apps["funded"]]
     s = selection.chosen.run.summary
     lines = [f"Funded {len(funded)} of {len(apps)} applications: {', '.join(funded['project_id']) or 'none'}",
-             f"Objective {s['objective']} = {s['objective_value']:,.3f} {s['objective_unit']}; federal "
-             f"${s['federal_usd'] / 1e6:,.1f}M of ${s['budget_usd'] / 1e6:,.1f}M"]
+             f"Objective {s.objective} = {s.objective_value:,.3f} {s.objective_unit}; federal "
+             f"${s.federal_usd / 1e6:,.1f}M of ${s.budget_usd / 1e6:,.1f}M"]
     if len(out):
         lines.append("Left out:")
         lines += [f"  {r.project_id}: {r.reason}" for r in out.itertuples(index=False)]
