@@ -13,10 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from models import build_model, prepare
-from models.solve import StageSolver
+from models import Pipeline
 from planner import load_scenario
-from planner.run import summarise, write_outputs
+from planner.run import Run, run_label, write_outputs
 from sites import load_catalog
 
 
@@ -29,16 +28,16 @@ def one_run(out: Path) -> tuple[dict[str, float], dict]:
 
     start = time.perf_counter()
     settings = scenario.settings()
-    model = build_model(prepare(catalog, settings), settings.objective)
+    pipeline = Pipeline.prepare(catalog, settings)
+    model = pipeline.model
     t["build"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    solver = StageSolver(model)
-    solution = solver.solve()
+    solution = pipeline.solve()
     t["solve"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    run = summarise(scenario, catalog, solver, solution)  # tables + marginal value (one warm step)
+    run = Run(scenario, catalog, pipeline.result(run_label(scenario, catalog)))  # tables + marginal value (one warm step)
     t["extract + marginal value"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -46,8 +45,8 @@ def one_run(out: Path) -> tuple[dict[str, float], dict]:
     t["write (tables, map, reports)"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    solver.set_budget(settings.budget_usd * 0.5)
-    solver.solve()
+    pipeline.set_budget(settings.budget_usd * 0.5)
+    pipeline.solve()
     t["warm re-solve (budget x0.5)"] = time.perf_counter() - start
     size = {"variables": model.prob.numVariables(), "constraints": model.prob.numConstraints(),
             "status": solution.status, "objective": solution.stage_values}

@@ -8,6 +8,7 @@ import pandas as pd
 from maps import numbers
 from maps.escape import text
 from maps.lookup import CatalogIndex, as_list
+from sites.sets import ELEMENTS
 
 _STYLE = (
     "<style>.ree-popup{font:12px/1.35 sans-serif;max-width:400px}"
@@ -43,7 +44,7 @@ def _site_header(site: dict | None, site_id: str, fallback_name: str = "") -> st
     return f"<h4 class='ree-name'>{text(name)}{suffix}</h4>"
 
 
-ELEMENT_ORDER = ["Nd", "Pr", "Dy", "Tb", "other"]
+ELEMENT_ORDER = list(ELEMENTS)
 
 
 def _output_table(production: pd.DataFrame, index: CatalogIndex) -> str:

@@ -198,6 +198,14 @@ def render_catalog_map(catalog, *, web_tiles: bool = False) -> folium.Map:
     return _finish(m, "All sites", lower48 or [index.location(s) for s in index.sites], body)
 
 
+def _legend_values(summary) -> dict:
+    """A run's typed summary shows the model's own figures (it never showed the scenario's
+    label, kept so maps stay byte-identical); a comparison passes summary.json's dict."""
+    if hasattr(summary, "to_dict"):
+        return summary.to_dict(with_label=False)
+    return summary or {}
+
+
 def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map:
     """What a solved scenario builds: plants sized by capacity, flows, demand sites;
     the catalog's candidate sites are available as hidden layers."""
@@ -218,7 +226,7 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
 
     largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
     body = (
-        legend.summary(getattr(result, "summary", None) or {})
+        legend.summary(_legend_values(getattr(result, "summary", None)))
         + legend.technologies(colours, index.technology_names)
         + legend.sizes(largest)
         + legend.forms(forms)

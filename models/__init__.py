@@ -1,19 +1,17 @@
-"""The optimisation: catalog + settings -> PuLP model -> solved stages -> result tables."""
+"""The optimisation: catalog + settings -> PuLP model -> solved stages -> result tables.
+
+models.Pipeline is the one way through (prepare -> build -> solve -> result); the stages
+are also exported on their own.
+"""
 from models.formulation import PortfolioModel, build_model
 from models.inputs import ModelInputs, prepare
+from models.pipeline import Pipeline, plan
 from models.result import PortfolioResult, extract
 from models.settings import OBJECTIVES, ModelSettings
 from models.solve import Solution, StageSolver
-
-
-def plan(catalog, settings: ModelSettings, time_limit_s: float | None = None) -> PortfolioResult:
-    """Run every stage for one scenario: prepare, build, solve, extract."""
-    model = build_model(prepare(catalog, settings), settings.objective)
-    solution = StageSolver(model, time_limit_s=time_limit_s).solve()
-    return extract(model, solution)
-
+from models.summary import RunLabel, Summary
 
 __all__ = [
-    "OBJECTIVES", "ModelInputs", "ModelSettings", "PortfolioModel", "PortfolioResult", "Solution",
-    "StageSolver", "build_model", "extract", "plan", "prepare",
+    "OBJECTIVES", "ModelInputs", "ModelSettings", "Pipeline", "PortfolioModel", "PortfolioResult", "RunLabel",
+    "Solution", "StageSolver", "Summary", "build_model", "extract", "plan", "prepare",
 ]

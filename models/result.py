@@ -4,16 +4,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from importlib.metadata import version
-
 import pandas as pd
-import pulp
 
 from models.formulation import PortfolioModel
-from models.inputs import ELEMENTS
-from models.solve import Solution
+from models.marginal import MarginalValue
+from models.solve import ZERO_T, Solution, solved_value as _v
+from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
+from sites.sets import ELEMENTS
 
-ZERO_T = 1e-6  # tonnes or t/yr below this are solver noise, reported as 0
+__all__ = ["OBJECTIVE_UNITS", "PortfolioResult", "extract", "Reading", "plant_inputs_t", "read_tables", "tables_result"]
+
 DECIMALS = 6  # rounding for output tables: byte-identical files across runs
 
 CAPACITY_COLUMNS = ["site_id", "site_name", "state", "technology", "existing_tpa", "new_tpa", "total_tpa",
@@ -22,10 +22,8 @@ ELEMENT_COLUMNS = ["element", "demand_t", "domestic_t", "imports_t", "unmet_t", 
 FLOW_COLUMNS = ["from_site", "to_site", "form", "element", "tonnes", "distance_km", "transport_usd"]
 PORTFOLIO_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
                      "total_capex_usd"]
-OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "net_weighted_supply": "weighted t/yr net of the value floor",
-                   "annual_cost": "$M/yr",
-                   "max_import_reliance": "share of demand"}
 PRODUCTION_COLUMNS = ["site_id", "technology", "element", "input_t", "output_t"]
+BY_FORM_COLUMNS = ["element", "form", "demand_t", "domestic_t", "credited_t", "imports_t", "unmet_t"]
 
 
 @dataclass
@@ -33,7 +31,7 @@ class PortfolioResult:
     """Tables of one solved scenario. All tonnages are t/yr REO equivalent."""
 
     status: str
-    summary: dict
+    summary: Summary
     capacity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAPACITY_COLUMNS))
     production: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PRODUCTION_COLUMNS))
     elements: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ELEMENT_COLUMNS))
@@ -45,11 +43,6 @@ class PortfolioResult:
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposals and whether each is funded
 
 
-def _v(var) -> float:
-    value = var.varValue or 0.0
-    return 0.0 if abs(value) < ZERO_T else float(value)
-
-
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """Round floats and turn -0.0 into 0.0 so equal answers print identically."""
     out = frame.copy()
@@ -59,20 +52,63 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
-    """Read variable values and first-stage duals into tables."""
+@dataclass(frozen=True)
+class Reading:
+    """What the result stage reads from the solved variables, before anything re-solves."""
+
+    tables: dict[str, pd.DataFrame]  # unrounded, by PortfolioResult field name
+    weighted_supply: float  # weighted t/yr, as the tables report the credited tonnes
+
+
+def extract(model: PortfolioModel, solution: Solution, marginal: MarginalValue | None = None,
+            label: RunLabel | None = None, fixed_capacity: bool = False) -> PortfolioResult:
+    """Read variable values and first-stage duals into tables, and summarise them."""
+    return tables_result(model, solution, read_tables(model, solution), marginal, label, fixed_capacity)
+
+
+def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
+    """Every result table, unrounded, from the model's current variable values."""
+    projects = model.inputs.projects.drop(columns="annual_capex_usd").copy()
+    projects["funded"] = [round(_v(model.funded[q])) for q in projects["project_id"]]
+    capacity, production = _plant_tables(model, projects)
+    by_form = _by_form(model)
+    feeds = model.inputs.feeds[["feedstock_id", "site_id", "form", "supply_tpa"]].copy()
+    feeds["used_tpa"] = [_v(model.feed_use[f]) for f in feeds["feedstock_id"]]
+    return Reading({
+        "capacity": capacity,
+        "production": production,
+        "elements": _element_totals(by_form),
+        "elements_by_form": by_form,
+        "flows": _flows(model),
+        "feeds": feeds,
+        "portfolio": _portfolio(model, capacity, projects),
+        "duals": _duals(model, solution),
+        "projects": projects,
+    }, model.weighted_supply(_v))
+
+
+def tables_result(model: PortfolioModel, solution: Solution, reading: Reading,
+                  marginal: MarginalValue | None = None, label: RunLabel | None = None,
+                  fixed_capacity: bool = False, budget_usd: float | None = None) -> PortfolioResult:
+    """The result of read_tables' tables: summary from the unrounded totals, tables tidied."""
+    capacity = reading.tables["capacity"]
+    capex = float(capacity["capex_usd"].sum()) if len(capacity) else 0.0
+    federal = float(capacity["federal_usd"].sum()) if len(capacity) else 0.0
+    summary = summarise(model, solution, reading.weighted_supply, capex, federal, marginal, label, fixed_capacity,
+                        budget_usd)
+    return PortfolioResult(status=solution.status, summary=summary,
+                           **{name: _tidy(frame) for name, frame in reading.tables.items()})
+
+
+def _plant_tables(model: PortfolioModel, projects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """capacity (plants with any capacity) and production (per plant and element taken in)."""
     inputs = model.inputs
     sites = inputs.sites.set_index("site_id")
-    plants = inputs.plants.set_index(["site_id", "technology_id"])
-
-    projects = inputs.projects.drop(columns="annual_capex_usd").copy()
-    projects["funded"] = [round(_v(model.funded[q])) for q in projects["project_id"]]
     funded = projects[projects["funded"] == 1]
     project_money = funded.groupby(["site_id", "technology_id"])[["capex_usd", "federal_usd"]].sum()
-
     plant_input = plant_inputs_t(model)
     production_rows, capacity_rows = [], []
-    for (site, tech), p in plants.iterrows():
+    for (site, tech), p in inputs.plants.set_index(["site_id", "technology_id"]).iterrows():
         new = _v(model.new_capacity[(site, tech)]) if (site, tech) in model.new_capacity else 0.0
         inputs_t = {e: plant_input.get((site, tech, e), 0.0) for e in ELEMENTS}
         for e in ELEMENTS:
@@ -80,7 +116,7 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
         total = p.existing_tpa + new
         if total <= ZERO_T:
             continue
-        if len(projects):
+        if len(projects):  # the proposals' own money, not the catalog's capex
             money = project_money.loc[(site, tech)] if (site, tech) in project_money.index else None
             capex, federal = (0.0, 0.0) if money is None else (money["capex_usd"], money["federal_usd"])
         else:
@@ -88,52 +124,27 @@ def extract(model: PortfolioModel, solution: Solution) -> PortfolioResult:
             federal = capex * inputs.federal_share
         capacity_rows.append((site, sites.at[site, "name"], sites.at[site, "state"], tech, p.existing_tpa, new, total,
                               sum(inputs_t.values()), capex, federal))
-    capacity = pd.DataFrame(capacity_rows, columns=CAPACITY_COLUMNS)
     production = pd.DataFrame(production_rows, columns=PRODUCTION_COLUMNS)
-    production = production[production["input_t"] > 0]
-
-    built = capacity[capacity["new_tpa"] > 0]
-    if len(projects):  # the funded proposals, as proposed
-        portfolio = funded.rename(columns={"technology_id": "technology", "federal_usd": "federal_request_usd",
-                                           "capex_usd": "total_capex_usd"})[PORTFOLIO_COLUMNS]
-    else:
-        portfolio = _portfolio(built, sites)
+    return pd.DataFrame(capacity_rows, columns=CAPACITY_COLUMNS), production[production["input_t"] > 0]
 
 
-    flows = _flows(model)
-
-    by_form_rows = []
-    for (e, form), demand in inputs.demand_t.items():
+def _by_form(model: PortfolioModel) -> pd.DataFrame:
+    """Demand, delivery, credit, imports and unmet per (element, form) with demand."""
+    rows = []
+    for (e, form), demand in model.inputs.demand_t.items():
         domestic = sum(_v(v) for (s, f, el), v in model.delivery.items() if f == form and el == e)
-        by_form_rows.append((e, form, demand, domestic, _v(model.credited[(e, form)]),
-                             _v(model.imports[(e, form)]), _v(model.unmet[(e, form)])))
-    by_form = pd.DataFrame(by_form_rows, columns=["element", "form", "demand_t", "domestic_t", "credited_t",
-                                                  "imports_t", "unmet_t"])
+        rows.append((e, form, demand, domestic, _v(model.credited[(e, form)]),
+                     _v(model.imports[(e, form)]), _v(model.unmet[(e, form)])))
+    return pd.DataFrame(rows, columns=BY_FORM_COLUMNS)
+
+
+def _element_totals(by_form: pd.DataFrame) -> pd.DataFrame:
+    """elements.csv: per magnet element over forms; reliance = (demand - credited) / demand."""
     totals = by_form.groupby("element", sort=False)[["demand_t", "domestic_t", "credited_t", "imports_t",
                                                      "unmet_t"]].sum()
-    order = [e for e in ELEMENTS if e in totals.index]
-    totals = totals.loc[order].reset_index()
+    totals = totals.loc[[e for e in ELEMENTS if e in totals.index]].reset_index()
     totals["import_reliance"] = (totals["demand_t"] - totals["credited_t"]) / totals["demand_t"]
-    elements = totals[ELEMENT_COLUMNS]
-
-    feeds = inputs.feeds[["feedstock_id", "site_id", "form", "supply_tpa"]].copy()
-    feeds["used_tpa"] = [_v(model.feed_use[f]) for f in feeds["feedstock_id"]]
-
-    duals = _duals(model, solution)
-    summary = _summary(model, solution, capacity, by_form, duals)
-    return PortfolioResult(
-        status=solution.status,
-        summary=summary,
-        capacity=_tidy(capacity),
-        production=_tidy(production),
-        elements=_tidy(elements),
-        elements_by_form=_tidy(by_form),
-        flows=_tidy(flows),
-        feeds=_tidy(feeds),
-        portfolio=_tidy(portfolio),
-        duals=_tidy(duals),
-        projects=_tidy(projects),
-    )
+    return totals[ELEMENT_COLUMNS]
 
 
 def _duals(model: PortfolioModel, solution: Solution) -> pd.DataFrame:
@@ -148,38 +159,15 @@ def _duals(model: PortfolioModel, solution: Solution) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["constraint", "key", "dual", "unit"])
 
 
-def _summary(model: PortfolioModel, solution: Solution, capacity: pd.DataFrame, by_form: pd.DataFrame,
-             duals: pd.DataFrame) -> dict:
-    inputs = model.inputs
-    first = model.stages[0][0]
-    budget_dual = duals.loc[duals["constraint"] == "budget", "dual"]
-    capex = float(capacity["capex_usd"].sum()) if len(capacity) else 0.0
-    federal = float(capacity["federal_usd"].sum()) if len(capacity) else 0.0
-    return {
-        "objective": model.objective,
-        "objective_value": round(solution.stage_values.get(first, float("nan")), DECIMALS),
-        "objective_unit": OBJECTIVE_UNITS[first],
-        "weighted_supply": round(sum(inputs.weights[e] * t for e, t in zip(by_form["element"], by_form["credited_t"])),
-                                 DECIMALS),
-        "annual_cost_musd": round(solution.stage_values.get("annual_cost", float("nan")), DECIMALS),
-        "budget_usd": inputs.budget_usd,
-        "federal_share": inputs.federal_share,
-        "federal_usd": round(federal, 2),
-        "capex_usd": round(capex, 2),
-        "budget_marginal_value": round(float(budget_dual.iloc[0]) if len(budget_dual) else 0.0, DECIMALS),
-        "budget_marginal_value_unit": f"{OBJECTIVE_UNITS[first]} per extra $1M federal",
-        "status": solution.status,
-        "message": solution.message,
-        "solver": f"HiGHS {version('highspy')} (highspy) via PuLP {pulp.__version__}",
-        "solve_seconds": round(solution.solve_seconds, 3),
-        "variables": model.prob.numVariables(),
-        "constraints": model.prob.numConstraints(),
-    }
-
-
-
-def _portfolio(built: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
-    """The optimiser's new plants written as projects, in the format reviewers feed back in."""
+def _portfolio(model: PortfolioModel, capacity: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """The new plants as projects, in the format reviewers feed back in: the funded proposals
+    as proposed, or the optimiser's new capacity numbered P01, P02, ..."""
+    if len(projects):
+        funded = projects[projects["funded"] == 1]
+        return funded.rename(columns={"technology_id": "technology", "federal_usd": "federal_request_usd",
+                                      "capex_usd": "total_capex_usd"})[PORTFOLIO_COLUMNS]
+    built = capacity[capacity["new_tpa"] > 0]
+    sites = model.inputs.sites.set_index("site_id")
     return pd.DataFrame(
         {
             "project_id": [f"P{i:02d}" for i in range(1, len(built) + 1)],

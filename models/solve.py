@@ -25,6 +25,7 @@ STATUS_NAMES = {
     _S.TimeLimit: "time_limit",
     _S.IterationLimit: "iteration_limit",
 }
+ZERO_T = 1e-6  # tonnes or t/yr below this are solver noise, reported as 0
 FLOOR_TOLERANCE = 1e-7  # relative slack granted to an earlier stage's optimum
 MIP_GAP = 1e-7  # discrete sizing and project choice: solve to (near) proven optimality
 
@@ -43,6 +44,12 @@ class Solution:
     @property
     def optimal(self) -> bool:
         return self.status == "optimal"
+
+
+def solved_value(var: pulp.LpVariable) -> float:
+    """A variable's solved value as the outputs report it: solver noise below ZERO_T is 0."""
+    value = var.varValue or 0.0
+    return 0.0 if abs(value) < ZERO_T else float(value)
 
 
 @contextlib.contextmanager
@@ -68,6 +75,7 @@ class StageSolver:
 
     def __init__(self, model: PortfolioModel, time_limit_s: float | None = None):
         self.model = model
+        self.budget_usd = model.inputs.budget_usd  # the budget row's current right-hand side, in USD
         self.solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=MIP_GAP)
         self._highs = None
         self._column: dict[int, int] = {}
@@ -81,6 +89,7 @@ class StageSolver:
 
     def set_budget(self, budget_usd: float) -> None:
         """Change the budget's right-hand side; the next solve() starts warm."""
+        self.budget_usd = budget_usd
         con = self.model.constraint("budget")
         con.changeRHS(budget_usd / USD_PER_MUSD)  # keeps the PuLP side consistent
         if self._highs is not None:

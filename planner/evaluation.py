@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from models import PortfolioModel, PortfolioResult, build_model, extract, prepare
-from models.result import OBJECTIVE_UNITS
+from models import Pipeline, PortfolioModel, PortfolioResult
+from models.formulation import STAGES
 from models.settings import Project
-from models.solve import StageSolver
-from planner import marginal
+from models.summary import OBJECTIVE_UNITS
 from planner.failures import SolverFailure
 from planner.proposals import Proposals, Review
-from planner.run import Run, inputs_sha256
+from planner.run import Run, run_label
 from planner.scenario import Scenario
 from sites import Catalog
 
@@ -55,12 +54,10 @@ class Evaluation:
 
     @property
     def sense(self) -> str:
-        return stage_sense(self.run.result.summary["objective"])
+        return stage_sense(self.run.summary.objective)
 
 
 def stage_sense(objective: str) -> str:
-    from models.formulation import STAGES
-
     return STAGES[objective][0][1]
 
 
@@ -75,23 +72,6 @@ def _settings(scenario: Scenario, projects: tuple[Project, ...], mode: str):
                                allow_new_capacity=bool(projects))
 
 
-def _summary(scenario: Scenario, catalog: Catalog, result: PortfolioResult, settings, source: str) -> dict:
-    """The same summary run writes, plus the proposal file it came from."""
-    values = {**scenario.to_dict(), "projects_file": source, "project_mode": settings.project_mode}
-    summary = {"scenario": scenario.name, "description": scenario.description, **result.summary,
-               "inputs_sha256": inputs_sha256(scenario, catalog), "settings": values}
-    if settings.project_mode == "fixed":  # the budget's shadow price would only say that fixed plants cost nothing
-        summary["budget_marginal_value_text"] = ("Capacities are fixed as proposed: more federal money buys "
-                                                 "nothing in this evaluation.")
-    else:
-        summary["budget_marginal_value_text"] = marginal.sentence(summary)
-    return summary
-
-
-def _weighted_supply(model: PortfolioModel) -> float:
-    return float(sum(coef * (var.varValue or 0.0) for var, coef in model.objectives["weighted_supply"]))
-
-
 def _funded(model: PortfolioModel) -> tuple[str, ...]:
     return tuple(sorted(p for p, y in model.funded.items() if round(y.varValue or 0.0) == 1))
 
@@ -102,31 +82,34 @@ class ProjectModel:
     def __init__(self, scenario: Scenario, catalog: Catalog, projects: tuple[Project, ...], mode: str):
         self.scenario, self.catalog = scenario, catalog
         self.settings = _settings(scenario, projects, mode)
-        self.model = build_model(prepare(catalog, self.settings), self.settings.objective)
-        self.solver = StageSolver(self.model)
-        self.first = self.model.stages[0][0]
+        self.pipeline = Pipeline.prepare(catalog, self.settings)
+        self.model = self.pipeline.model
+        self.first = self.pipeline.first_stage
 
     def solve(self) -> WhatIf:
-        solution = self.solver.solve()
-        self.solution = solution
+        solution = self.pipeline.solve()
         value = solution.stage_values.get(self.first, float("nan"))
-        return WhatIf(solution.status, value, _weighted_supply(self.model), _funded(self.model))
+        return WhatIf(solution.status, value, self.model.weighted_supply(), _funded(self.model))
 
     def what_if(self, bounds: dict[str, tuple[float, float]]) -> WhatIf:
         """Solve with these projects' funded bounds, then put the old bounds back (not re-solved)."""
         old = {p: (self.model.funded[p].lowBound, self.model.funded[p].upBound) for p in bounds}
         for p, (low, high) in bounds.items():
-            self.solver.set_bounds(self.model.funded[p], low, high)
+            self.pipeline.set_bounds(self.model.funded[p], low, high)
         try:
             return self.solve()
         finally:
             for p, (low, high) in old.items():
-                self.solver.set_bounds(self.model.funded[p], low, high)
+                self.pipeline.set_bounds(self.model.funded[p], low, high)
 
     def run(self, source: str) -> Run:
-        result = extract(self.model, self.solution)
-        return Run(self.scenario, self.catalog, result,
-                   _summary(self.scenario, self.catalog, result, self.settings, source))
+        """The latest solve as a run, labelled with the proposal file it came from. Proposals
+        built as proposed get no marginal value of money: fixed plants cannot use more."""
+        settings = {**self.scenario.to_dict(), "projects_file": source, "project_mode": self.settings.project_mode}
+        label = run_label(self.scenario, self.catalog, settings)
+        result = self.pipeline.result(label, with_marginal=False,
+                                      fixed_capacity=self.settings.project_mode == "fixed")
+        return Run(self.scenario, self.catalog, result)
 
 
 def evaluate(proposals: Proposals, review: Review, scenario: Scenario, catalog: Catalog,
@@ -179,7 +162,7 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
     pm = ProjectModel(scenario, catalog, eligible, "choose")
     best = pm.solve()
     if best.status != "optimal":
-        raise SolverFailure("the choice of applications", best.status, pm.solution.message)
+        raise SolverFailure("the choice of applications", best.status, pm.pipeline.solution.message)
     # The MILP fixes its choice before the cost tie-break, so among equal-valued subsets it
     # may fund a project that adds nothing; drop such projects, dearest first.
     tie = TIE_REL * max(1.0, abs(best.objective_value))

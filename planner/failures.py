@@ -21,11 +21,11 @@ class SolverFailure(Exception):
 
 
 def require_optimal(what: str, summary_or_solution) -> None:
-    """Raise SolverFailure unless a summary dict or a Solution says optimal."""
+    """Raise SolverFailure unless a summary (dict or Summary) or a Solution says optimal."""
     if isinstance(summary_or_solution, dict):
         status, message = summary_or_solution.get("status"), summary_or_solution.get("message", "")
     else:
-        status, message = summary_or_solution.status, summary_or_solution.message
+        status, message = summary_or_solution.status, getattr(summary_or_solution, "message", "")
     if status != "optimal":
         raise SolverFailure(what, str(status), str(message or ""))
 

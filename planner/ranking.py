@@ -50,7 +50,7 @@ def rank(paths: list[Path], scenario: Scenario, catalog: Catalog) -> Ranking:
 
     out = Ranking()
     best = run_scenario(scenario, catalog)
-    if best.summary["status"] != "optimal":
+    if best.summary.status != "optimal":
         out.failed.append(OPTIMAL)
         return out
     optimal = proposals_from_frame(best.result.portfolio, OPTIMAL)
@@ -58,7 +58,7 @@ def rank(paths: list[Path], scenario: Scenario, catalog: Catalog) -> Ranking:
                                     catalog, name=OPTIMAL, source="optimiser"))
     for name, proposals, found in zip(_names(files), files, reviews):
         out.evaluations.append(evaluate(proposals, found, scenario, catalog, name=name))
-    out.failed = [ev.name for ev in out.evaluations if ev.run.summary["status"] != "optimal"]
+    out.failed = [ev.name for ev in out.evaluations if ev.run.summary.status != "optimal"]
     if out.failed:
         return out
     out.optimum = float(best.summary["objective_value"])

@@ -35,13 +35,13 @@ def elements_text(run: Run) -> str:
 def run_text(run: Run, out_dir) -> str:
     s = run.summary
     head = [
-        f"Scenario {s['scenario']}: {s['description']}".rstrip(": "),
-        f"Status: {s['status']}; objective {s['objective']} = {s['objective_value']:,.3f} {s['objective_unit']}",
-        f"Federal money: ${s['federal_usd'] / 1e6:,.1f}M of ${s['budget_usd'] / 1e6:,.1f}M "
-        f"(total capex ${s['capex_usd'] / 1e6:,.1f}M at {s['federal_share']:.0%} federal share)",
-        s["budget_marginal_value_text"],
+        f"Scenario {s.scenario}: {s.description}".rstrip(": "),
+        f"Status: {s.status}; objective {s.objective} = {s.objective_value:,.3f} {s.objective_unit}",
+        f"Federal money: ${s.federal_usd / 1e6:,.1f}M of ${s.budget_usd / 1e6:,.1f}M "
+        f"(total capex ${s.capex_usd / 1e6:,.1f}M at {s.federal_share:.0%} federal share)",
+        s.budget_marginal_value_text,
     ]
     return "\n".join([
         *head, "", "Capacity (t/yr of REO input):", capacity_text(run), "",
-        f"Element balance (t/yr REO, {s['settings']['target_year']} demand):", elements_text(run), "", f"Outputs written to {out_dir}/",
+        f"Element balance (t/yr REO, {s.settings['target_year']} demand):", elements_text(run), "", f"Outputs written to {out_dir}/",
     ])

@@ -16,7 +16,7 @@ from planner.scorecard_files import write_scorecard
 
 def _write_tables(folder: Path, ev: Evaluation) -> None:
     """run's tables and summary for one evaluation (no map, no reports)."""
-    write_run(folder, ev.run.result, ev.run.catalog, ev.run.summary)
+    write_run(folder, ev.run.result, ev.run.catalog, ev.run.summary.to_dict())
 
 
 def write_evaluation(target: Path, ev: Evaluation, portfolios: pd.DataFrame, projects: pd.DataFrame,
@@ -91,8 +91,8 @@ def selection_text(selection: Selection) -> str:
     out = apps[~apps["funded"]]
     s = selection.chosen.run.summary
     lines = [f"Funded {len(funded)} of {len(apps)} applications: {', '.join(funded['project_id']) or 'none'}",
-             f"Objective {s['objective']} = {s['objective_value']:,.3f} {s['objective_unit']}; federal "
-             f"${s['federal_usd'] / 1e6:,.1f}M of ${s['budget_usd'] / 1e6:,.1f}M"]
+             f"Objective {s.objective} = {s.objective_value:,.3f} {s.objective_unit}; federal "
+             f"${s.federal_usd / 1e6:,.1f}M of ${s.budget_usd / 1e6:,.1f}M"]
     if len(out):
         lines.append("Left out:")
         lines += [f"  {r.project_id}: {r.reason}" for r in out.itertuples(index=False)]

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import maps
-from models import PortfolioResult, StageSolver, build_model, extract, prepare
-from planner import marginal
+from models import Pipeline, PortfolioResult, RunLabel, Summary
 from planner.output_folder import slug
 from planner.outputs import write_run
 from planner.scenario import Scenario, check_against_catalog
@@ -20,7 +19,10 @@ class Run:
     scenario: Scenario
     catalog: Catalog
     result: PortfolioResult
-    summary: dict
+
+    @property
+    def summary(self) -> Summary:
+        return self.result.summary
 
 
 def inputs_sha256(scenario: Scenario, catalog: Catalog) -> str:
@@ -36,33 +38,18 @@ def load_inputs(scenario: Scenario) -> Catalog:
     return catalog
 
 
+def run_label(scenario: Scenario, catalog: Catalog, settings: dict | None = None) -> RunLabel:
+    """What summary.json says about the scenario besides the model's figures."""
+    return RunLabel(scenario.name, scenario.description, inputs_sha256(scenario, catalog),
+                    settings if settings is not None else scenario.to_dict())
+
+
 def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     """Solve a scenario; the result's tables are plain DataFrames."""
     catalog = catalog if catalog is not None else load_inputs(scenario)
-    settings = scenario.settings()
-    model = build_model(prepare(catalog, settings), settings.objective)
-    solver = StageSolver(model)
-    return summarise(scenario, catalog, solver, solver.solve())
-
-
-def summarise(scenario: Scenario, catalog: Catalog, solver: StageSolver, solution) -> Run:
-    """Result tables, the marginal value of money and the summary of a solved model."""
-    model = solver.model
-    result = extract(model, solution)
-    value = result.summary
-    if solution.optimal:  # read the base point before the marginal step moves the variables
-        value = {**value, **marginal.measure(solver, model.inputs.budget_usd, marginal.snapshot(model),
-                                             solution.stage_values[model.stages[0][0]],
-                                             value["budget_marginal_value"]).as_summary()}
-    summary = {
-        "scenario": scenario.name,
-        "description": scenario.description,
-        **value,
-        "inputs_sha256": inputs_sha256(scenario, catalog),
-        "settings": scenario.to_dict(),
-    }
-    summary["budget_marginal_value_text"] = marginal.sentence(summary)
-    return Run(scenario, catalog, result, summary)
+    pipeline = Pipeline.prepare(catalog, scenario.settings())
+    pipeline.solve()
+    return Run(scenario, catalog, pipeline.result(run_label(scenario, catalog)))
 
 
 def default_out_dir(scenario: Scenario, suffix: str = "") -> Path:
@@ -91,5 +78,5 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, 
         from planner import reports as run_reports  # matplotlib and openpyxl only when writing
         run_reports.write_run_reports(run, folder)
 
-    return write_run(target, run.result, run.catalog, run.summary, render if with_map else None, reports,
+    return write_run(target, run.result, run.catalog, run.summary.to_dict(), render if with_map else None, reports,
                      force=force, protect=input_paths(run.scenario) + tuple(protect))

@@ -12,8 +12,7 @@ import pandas as pd
 
 from planner.evaluation import Evaluation, gain
 from planner.proposals import unfed_projects
-from models.inputs import PRODUCT_FORMS
-from planner.scenario import MAGNET_ELEMENTS
+from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
 
 # A plant running below this share of its capacity gets a low-feed warning: the
 # proposal can still be evaluated, but its feed (or demand for its product) is short.
@@ -136,7 +135,7 @@ def largest_site(ev: Evaluation) -> tuple[str, float]:
     Made, not delivered: with free freight the model may deliver product anywhere, but
     what a site makes is what is lost if that site stops."""
     made = ev.result.production
-    total = float(ev.result.summary["weighted_supply"])
+    total = float(ev.result.summary.weighted_supply)
     if not len(made) or total <= 0:
         return "", math.nan
     forms = ev.run.catalog.technologies.set_index("technology_id")["output_form"]
@@ -154,9 +153,9 @@ def portfolio_row(ev: Evaluation, projects: pd.DataFrame | None = None) -> dict:
     s = ev.result.summary
     projects = project_rows(ev) if projects is None else projects
     elements = ev.result.elements.set_index("element")
-    weighted = float(s["weighted_supply"])
+    weighted = float(s.weighted_supply)
     added = weighted - ev.existing_only.weighted_supply if ev.existing_only else math.nan
-    federal, capex = float(s["federal_usd"]), float(s["capex_usd"])
+    federal, capex = float(s.federal_usd), float(s.capex_usd)
     plants = _plants(ev)
     keys = sorted({(q.site_id, q.technology_id) for q in ev.proposals.projects})
     unfed = unfed_projects(list(ev.proposals.projects), ev.run.scenario, ev.run.catalog)
@@ -164,8 +163,8 @@ def portfolio_row(ev: Evaluation, projects: pd.DataFrame | None = None) -> dict:
     site, share = largest_site(ev)
     row = {
         "portfolio": ev.name, "source": ev.source, "projects": len(ev.proposals.projects),
-        "objective": s["objective"], "objective_value": float(s["objective_value"]),
-        "objective_unit": s["objective_unit"],
+        "objective": s.objective, "objective_value": float(s.objective_value),
+        "objective_unit": s.objective_unit,
         "weighted_supply_t": weighted, "weighted_supply_added_t": added,
     }
     for e in MAGNET_ELEMENTS:

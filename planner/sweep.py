@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from models import StageSolver, build_model, prepare
-from models.inputs import ELEMENTS
-from planner import marginal
+from models import Pipeline, marginal
+from sites.sets import ELEMENTS
 from planner.scenario import Scenario
 from planner.sweep_spec import Axis, with_value
 from sites import Catalog
@@ -84,40 +83,39 @@ def _point_scenario(scenario: Scenario, point: Point) -> Scenario:
 def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick=None) -> list[dict]:
     """Solve points in the order given, re-using one model while only the budget changes."""
     out = []
-    solver, model_key = None, None
+    pipeline, model_key = None, None
     for point in points:
         settings = _point_scenario(scenario, point).settings()
-        if solver is None or point.model_key != model_key:
-            solver = StageSolver(build_model(prepare(catalog, settings), settings.objective))
+        if pipeline is None or point.model_key != model_key:
+            pipeline = Pipeline.prepare(catalog, settings)
             model_key = point.model_key
         else:
-            solver.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
-        out.append(_solve_point(solver, point, settings.budget_usd, settings.objective))
+            pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
+        out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective))
         if tick is not None:
             tick()
     return out
 
 
-def _solve_point(solver: StageSolver, point: Point, budget_usd: float, objective: str) -> dict:
-    model = solver.model
-    solution = solver.solve()
+def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str) -> dict:
+    model = pipeline.model
+    solution = pipeline.solve()
     row: dict = {k: v for k, v in point.values}
     row[BUDGET] = budget_usd
     row.update(status=solution.status, objective=objective)
     magnet = sorted({e for e, _ in model.inputs.demand_t}, key=ELEMENTS.index)
     if not solution.optimal:
         return {"index": point.index, "row": row, "capacity": [], "elements": magnet}
-    base = marginal.snapshot(model)
-    value = solution.stage_values[model.stages[0][0]]
-    dual = solution.duals.get(model.rows[("budget",)], 0.0)
-    mv = marginal.measure(solver, budget_usd, base, value, dual)
+    value = solution.stage_values[pipeline.first_stage]
+    base, mv = pipeline.marginal_value()
     row.update(objective_value=_round(value), weighted_supply=_round(base.weighted_supply),
                federal_usd=round(base.federal_usd, 2), **mv.as_summary())
     for e in magnet:
         row[f"domestic_t_{e}"] = _round(base.domestic_t[e])
         row[f"import_reliance_{e}"] = _round(base.import_reliance(e))
         row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
-    row["marginal_value_text"] = marginal.sentence(row)
+    row["marginal_value_text"] = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
+                                                  mv.by_element_per_musd, row["federal_usd"], budget_usd)
     capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
     return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
 

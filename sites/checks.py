@@ -6,8 +6,8 @@ import pandas as pd
 from sites import geo
 from sites.errors import Problem
 from sites.schema import PROVENANCE, columns, id_column
+from sites.sets import ELEMENTS
 
-ELEMENTS = ("Nd", "Pr", "Dy", "Tb", "other")
 SHARE_COLUMNS = tuple(f"share_{e.lower()}" for e in ELEMENTS)
 RECOVERY_COLUMNS = tuple(f"recovery_{e.lower()}" for e in ELEMENTS)
 SPLIT_TOLERANCE = 1e-6

@@ -233,7 +233,7 @@ def test_formulation_doc_names_every_row_variable_and_stage():
 
     from models.formulation import STAGES, PortfolioModel
     doc = (Path(__file__).parents[1] / "docs" / "model.md").read_text()
-    source = (Path(__file__).parents[1] / "models" / "formulation.py").read_text()
+    source = "".join(p.read_text() for p in (Path(__file__).parents[1] / "models").glob("*.py"))
     row_kinds = set(re.findall(r'row\("([a-z_]+)"', source))
     assert row_kinds >= {"capacity_limit", "balance", "credit_limit", "demand_balance", "budget"}
     variable_dicts = [f.name for f in dataclasses.fields(PortfolioModel)
@@ -241,3 +241,21 @@ def test_formulation_doc_names_every_row_variable_and_stage():
     stage_names = {name for stages in STAGES.values() for name, _ in stages}
     missing = [n for n in sorted(row_kinds | set(variable_dicts) | stage_names | set(STAGES)) if f"`{n}" not in doc]
     assert missing == []
+
+
+def test_model_families_match_doc_sections_one_to_one():
+    """Each build_<family> in models/families.py has a section of that name in docs/model.md's
+    "Variables and rows by family" (and the other way round), in the order build_model runs them."""
+    import re
+    from pathlib import Path
+
+    from models import families
+
+    doc = (Path(__file__).parents[1] / "docs" / "model.md").read_text()
+    part = doc.split("## Variables and rows by family", 1)[1].split("\n## ", 1)[0]
+    sections = [h.strip().lower() for h in re.findall(r"^### (.+)$", part, flags=re.M)]
+    functions = [f.__name__ for f in families.FAMILIES]
+    declared = sorted(n for n in dir(families) if n.startswith("build_"))
+    assert sorted(functions) == declared  # every build_ function is run, once
+    assert [f"build_{s}" for s in sections] == functions
+    assert functions[:3] == ["build_projects", "build_plants", "build_feeds"]

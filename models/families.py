@@ -1,0 +1,238 @@
+"""The portfolio LP family by family: one build_<family> per section of docs/model.md's
+"Variables and rows by family", in the order build_model calls them.
+
+Each family adds its variables and rows to the model and its terms to the shared sums
+(Terms) that later families close into rows: a plant's capacity, a site's balance, the
+budget, the annual cost. Adding an index (a year, a future) touches each family once.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pulp
+
+from sites.sets import ELEMENTS, PRODUCT_FORMS
+
+if TYPE_CHECKING:
+    from models.formulation import PortfolioModel
+
+Key = tuple
+Pairs = list[tuple[pulp.LpVariable, float]]
+UNBOUNDED = 1e30  # HiGHS treats any bound beyond 1e20 as infinite
+USD_PER_MUSD = 1e6  # money rows and cost objective are in $M for numerical scaling
+TIE_BREAK_MUSD = 1e-6  # $1-2 per unit of each variable's activity, added to the cost stage
+
+
+def _tie_break_weight(name: str) -> float:
+    """A fixed number in [1, 2) per variable name (sha256, so the same in every process)."""
+    return 1.0 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) / 2**32
+
+
+def _slug(*parts) -> str:
+    return "_".join(re.sub(r"[^A-Za-z0-9]+", "_", str(p)) for p in parts)
+
+
+@dataclass
+class Terms:
+    """Sums that several families add to, closed into rows or objectives by a later family."""
+
+    projects_at: dict[Key, list] = field(default_factory=lambda: defaultdict(list))  # (site, tech) -> (y, t/yr)
+    capacity: dict[Key, Pairs] = field(default_factory=dict)  # (site, tech): input drawn, less new capacity
+    balance: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (site, form, element): in +, out -
+    delivered: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, form) -> deliveries
+    budget_musd: Pairs = field(default_factory=list)  # federal $M
+    annual_cost_musd: Pairs = field(default_factory=list)  # $M/yr
+    weighted: Pairs = field(default_factory=list)  # weighted t/yr credited
+    credited_by_element: dict[str, Pairs] = field(default_factory=lambda: defaultdict(list))
+    intermediate_arcs: list = field(default_factory=list)  # links from a site where a plant puts the form out
+
+
+def build_projects(m: PortfolioModel, t: Terms) -> None:
+    """funded[q]: a proposal built (fixed at 1) or chosen all or nothing; its request counts
+    against the budget and its capex in the annual cost."""
+    inputs = m.inputs
+    for q in inputs.projects.itertuples(index=False):
+        if inputs.project_mode == "choose":
+            y = m.prob.add_variable(_slug("fund", q.project_id), cat="Binary")
+        else:
+            y = m.prob.add_variable(_slug("fund", q.project_id), 1, 1)
+        m.funded[q.project_id] = y
+        t.projects_at[(q.site_id, q.technology_id)].append((y, q.capacity_tpa))
+        t.budget_musd.append((y, q.federal_usd / USD_PER_MUSD))
+        t.annual_cost_musd.append((y, q.annual_capex_usd / USD_PER_MUSD))
+
+
+def build_plants(m: PortfolioModel, t: Terms) -> None:
+    """Per plant: new capacity (free, sized, or from proposals) and the intermediate product it
+    draws from its site's stock, per element, with what it puts out."""
+    plants = list(m.inputs.plants.itertuples(index=False))
+    # Intermediate product (mixed oxide from recycling or leaching, separated oxide, metal)
+    # is tracked per element: where plants put a form out, and where it can be shipped.
+    produced = {(p.site_id, p.output_form) for p in plants}
+    t.intermediate_arcs = [a for a in m.inputs.arcs.itertuples(index=False) if (a.from_site, a.form) in produced]
+    intermediate_at = produced | {(a.to_site, a.form) for a in t.intermediate_arcs}
+    for p in plants:
+        key = (p.site_id, p.technology_id)
+        t.capacity[key] = _new_capacity(m, t, p, key) if p.buildable else []
+        if (p.site_id, p.input_form) in intermediate_at:
+            t.capacity[key] += _throughput(m, t, p, key)
+
+
+def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
+    """new_p, as capacity terms (-new_p); with proposals it is what the funded ones add."""
+    name = _slug("new", len(m.new_capacity), *key)
+    if key in t.projects_at:
+        v = m.new_capacity[key] = m.prob.add_variable(name, 0)
+        m.row("project_capacity", key, [(v, 1.0), *((y, -tpa) for y, tpa in t.projects_at[key])], "==", 0.0)
+        return [(v, -1.0)]
+    v = m.new_capacity[key] = m.prob.add_variable(name, 0, p.max_new_tpa)
+    t.budget_musd.append((v, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
+    t.annual_cost_musd.append((v, p.annual_capex_usd_per_tpa / USD_PER_MUSD))
+    if m.inputs.discrete_sizes:  # 0, or a plant between min and max size
+        b = m.build[key] = m.prob.add_variable(_slug("build", len(m.build), *key), cat="Binary")
+        m.row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
+        m.row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
+    return [(v, -1.0)]
+
+
+def _throughput(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
+    """x_{p,e}: drawn from the site's stock of p's input form, recovered into its output form."""
+    capacity: Pairs = []
+    for e in ELEMENTS:
+        x = m.throughput[(*key, e)] = m.prob.add_variable(_slug("proc", len(m.throughput), *key, e), 0)
+        capacity.append((x, 1.0))
+        t.balance[(p.site_id, p.input_form, e)].append((x, -1.0))
+        t.balance[(p.site_id, p.output_form, e)].append((x, m.inputs.recovery[(p.technology_id, e)]))
+        if p.opex_usd_per_t:
+            t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD))
+    return capacity
+
+
+def build_feeds(m: PortfolioModel, t: Terms) -> None:
+    """Raw feed (concentrate, ore, scrap) goes from its source straight into a plant, in the
+    feed's own element split: no plant can take only a feed's Dy and leave its La and Ce."""
+    inputs = m.inputs
+    takers: dict[str, list] = defaultdict(list)
+    for p in inputs.plants.itertuples(index=False):
+        takers[p.input_form].append(p)
+    arc_usd = {(a.from_site, a.to_site, a.form): a.usd_per_t for a in inputs.arcs.itertuples(index=False)}
+    for f in inputs.feeds.itertuples(index=False):
+        u = m.feed_use[f.feedstock_id] = m.prob.add_variable(_slug("feed", f.feedstock_id), 0, f.supply_tpa)
+        dispatch: Pairs = [(u, 1.0)]
+        shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
+        for p in takers[f.form]:
+            usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
+            if usd_per_t is not None:
+                dispatch.append((_feed_delivery(m, t, f, p, shares, usd_per_t), -1.0))
+        m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0)
+
+
+def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], usd_per_t: float) -> pulp.LpVariable:
+    """q_{k,p}: feed k delivered into plant p; fills p's capacity (shares sum to 1)."""
+    key = (f.feedstock_id, p.site_id, p.technology_id)
+    d = m.feed_delivery[key] = m.prob.add_variable(_slug("feedin", len(m.feed_delivery), *key), 0)
+    t.capacity[(p.site_id, p.technology_id)].append((d, 1.0))
+    per_t = usd_per_t + p.opex_usd_per_t
+    if per_t:
+        t.annual_cost_musd.append((d, per_t / USD_PER_MUSD))
+    for e, share in shares.items():
+        if share:
+            t.balance[(p.site_id, p.output_form, e)].append((d, share * m.inputs.recovery[(p.technology_id, e)]))
+    return d
+
+
+def build_capacity(m: PortfolioModel, t: Terms) -> None:
+    """capacity_limit[p]: input drawn and delivered, less new capacity, within existing capacity."""
+    for p in m.inputs.plants.itertuples(index=False):
+        key = (p.site_id, p.technology_id)
+        m.row("capacity_limit", key, t.capacity[key], "<=", p.existing_tpa)
+
+
+def build_shipments(m: PortfolioModel, t: Terms) -> None:
+    """s_{a,e}: intermediate product shipped along a link, out of one site's balance into another's."""
+    for a in t.intermediate_arcs:
+        for e in ELEMENTS:
+            s = m.prob.add_variable(_slug("ship", len(m.shipment), a.from_site, a.to_site, a.form, e), 0)
+            m.shipment[(a.from_site, a.to_site, a.form, e)] = s
+            t.balance[(a.from_site, a.form, e)].append((s, -1.0))
+            t.balance[(a.to_site, a.form, e)].append((s, 1.0))
+            t.annual_cost_musd.append((s, a.usd_per_t / USD_PER_MUSD))
+
+
+def build_deliveries(m: PortfolioModel, t: Terms) -> None:
+    """d_{i,f,e}: separated oxide and metal delivered to users (mixed product cannot leave)."""
+    for site, form, e in sorted(k for k in t.balance if k[1] in PRODUCT_FORMS):
+        d = m.delivery[(site, form, e)] = m.prob.add_variable(_slug("deliver", len(m.delivery), site, form, e), 0)
+        t.balance[(site, form, e)].append((d, -1.0))
+        t.delivered[(e, form)].append((d, 1.0))
+
+
+def build_balances(m: PortfolioModel, t: Terms) -> None:
+    """balance[i, f, e]: what plants put out and ships bring equals what plants draw, ships
+    take away and users receive, per site, form and element."""
+    for key in sorted(t.balance):
+        m.row("balance", key, t.balance[key], "==", 0.0)
+
+
+def build_demand(m: PortfolioModel, t: Terms) -> None:
+    """Per (element, form) with demand: credited domestic supply (capped by delivery), imports
+    and unmet demand add up to demand; imports and unmet demand are priced in the cost."""
+    inputs = m.inputs
+    for (e, form), demand in inputs.demand_t.items():
+        c = m.prob.add_variable(_slug("credited", e, form), 0)
+        i = m.prob.add_variable(_slug("imports", e, form), 0, inputs.imports_t[(e, form)])
+        u = m.prob.add_variable(_slug("unmet", e, form), 0)
+        m.credited[(e, form)], m.imports[(e, form)], m.unmet[(e, form)] = c, i, u
+        m.row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in t.delivered[(e, form)])], "<=", 0.0)
+        m.row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand)
+        t.weighted.append((c, inputs.weights[e]))
+        t.credited_by_element[e].append((c, 1.0))
+        t.annual_cost_musd.append((i, inputs.price_usd_per_t[e] / USD_PER_MUSD))
+        t.annual_cost_musd.append((u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD))
+
+
+def build_budget(m: PortfolioModel, t: Terms) -> None:
+    """budget: federal $M of new capacity (or of funded proposals) within the budget."""
+    m.row("budget", (), t.budget_musd, "<=", m.inputs.budget_usd / USD_PER_MUSD)
+
+
+def build_reliance(m: PortfolioModel, t: Terms) -> None:
+    """min_import_reliance only: ρ at least each magnet element's share of demand not credited."""
+    if m.objective != "min_import_reliance":
+        return
+    r = m.max_import_reliance = m.prob.add_variable("max_import_reliance", 0)
+    for e in sorted(t.credited_by_element):
+        total = sum(v for (el, _), v in m.inputs.demand_t.items() if el == e)  # floats, not PuLP terms
+        m.row("reliance_limit", (e,), [*t.credited_by_element[e], (r, total)], ">=", total)
+
+
+def build_objectives(m: PortfolioModel, t: Terms) -> None:
+    """The expressions the stages optimise, and the tie-break the cost stage carries."""
+    m.objectives = {"weighted_supply": t.weighted, "annual_cost": t.annual_cost_musd}
+    floor = m.inputs.min_value_per_musd
+    if floor > 0:
+        # each federal $M is charged at the floor's value: money is spent only where it buys more
+        m.objectives["net_weighted_supply"] = t.weighted + [(v, -floor * c) for v, c in t.budget_musd]
+    if m.max_import_reliance is not None:
+        m.objectives["max_import_reliance"] = [(m.max_import_reliance, 1.0)]
+    m.objectives["tie_break"] = [(v, TIE_BREAK_MUSD * _tie_break_weight(v.name)) for v in m.prob.variables()]
+
+
+def build_floors(m: PortfolioModel, t: Terms) -> None:
+    """floor[name] holds an earlier stage's optimum while a later stage re-optimises; the rows
+    start unbounded and the solver sets them (models/solve.py). The first stage is set on prob."""
+    for name, sense in m.stages[:-1]:
+        bound = -UNBOUNDED if sense == "max" else UNBOUNDED
+        m.row("floor", (name,), m.objectives[name], ">=" if sense == "max" else "<=", bound)
+    first, sense = m.stages[0]
+    m.prob.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
+    m.prob.setObjective(pulp.LpAffineExpression.from_list(m.stage_objective(first)))
+
+
+# build_model's order: each family may use the variables and terms of those before it
+FAMILIES = (build_projects, build_plants, build_feeds, build_capacity, build_shipments, build_deliveries,
+            build_balances, build_demand, build_budget, build_reliance, build_objectives, build_floors)
