@@ -21,7 +21,7 @@ from models import StageSolver, build_model, prepare
 from planner.run import load_inputs
 from planner.scenario import load_scenario
 from planner.sweep import run_sweep
-from planner.sweep_spec import budget_axis
+from planner.sweep.spec import budget_axis
 
 
 def single_solve(scenario, catalog) -> float:

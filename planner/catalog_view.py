@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import maps
-from planner.output_folder import atomic_file
-from planner.report import text_table
+from planner.outputs.folder import atomic_file
+from planner.outputs.text import text_table
 from sites import Catalog
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from models.settings import ModelSettings
 from sites import Catalog
-from planner.output_folder import name_problem
+from planner.outputs.folder import name_problem
 from sites.errors import InputError, Problem
 
 FORMS = ("oxide", "metal")

@@ -9,11 +9,11 @@ import pytest
 import factory as f
 import proposal_factory as pf
 from planner.cli import main
-from planner.evaluation import evaluate
-from planner.proposals import load_proposals
+from planner.review.evaluation import evaluate
+from planner.review.proposals import load_proposals
 from planner.run import load_inputs
 from planner.scenario import load_scenario
-from planner.scorecard import scorecards
+from planner.review.scorecard import scorecards
 from sites import default_catalog_dir
 
 SHORT_FEED = dict(pf.TABLES, feedstocks=[f.feed("conc", "mine", 300, nd=0.5, other=0.5)])

@@ -8,7 +8,6 @@ as .ci/run sets it: more than 2,000 generated inputs in all).
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import math

@@ -12,9 +12,9 @@ import pytest
 
 import factory as f
 from planner import cli
-from planner.cell_safety import csv_cell, csv_cell_back
+from planner.outputs.cells import csv_cell, csv_cell_back
 from planner.cli import main
-from planner.output_folder import MANIFEST
+from planner.outputs.folder import MANIFEST
 
 
 def write_scenario(folder: Path, text: str = "", name: str | None = "small", **tables) -> Path:
@@ -273,13 +273,13 @@ def test_a_300_character_folder_name_is_an_os_error_on_a_named_path(home, capsys
 
 
 def test_disk_full_while_writing_leaves_nothing_behind(home, capsys, monkeypatch):
-    import planner.outputs
+    import planner.run.files
 
     path = write_scenario(home)
 
     def full(frame, target):
         raise OSError(28, "No space left on device", str(target))
-    monkeypatch.setattr(planner.outputs, "write_csv", full)
+    monkeypatch.setattr(planner.run.files, "write_csv", full)
     assert main(["run", str(path), "--out", "o", "--no-map"]) == 2
     assert capsys.readouterr().err.endswith("capacity.csv: No space left on device\n")
     assert not (home / "o").exists() and leftovers(home) == []
@@ -324,7 +324,7 @@ def test_bad_counts_on_the_command_line_are_refused(home, capsys, args, expected
 
 
 def test_ctrl_c_while_writing_exits_130_and_leaves_nothing(home, capsys, monkeypatch):
-    import planner.outputs
+    import planner.run.files
 
     path = write_scenario(home)
     assert main(["run", str(path), "--out", "o", "--no-map"]) == 0
@@ -332,14 +332,14 @@ def test_ctrl_c_while_writing_exits_130_and_leaves_nothing(home, capsys, monkeyp
 
     def interrupt(*a, **k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(planner.outputs, "portfolio_geojson", interrupt)
+    monkeypatch.setattr(planner.run.files, "portfolio_geojson", interrupt)
     assert main(["run", str(path), "--out", "o", "--no-map", "--budget", "2e7"]) == 130
     assert capsys.readouterr().err == "ree-planner: interrupted; nothing half-written was left\n"
     assert tree(home / "o") == before and leftovers(home) == []
 
 
 def test_sigterm_while_writing_exits_143_and_leaves_nothing(home, capsys, monkeypatch):
-    import planner.outputs
+    import planner.run.files
 
     path = write_scenario(home)
     previous = signal.getsignal(signal.SIGTERM)
@@ -348,7 +348,7 @@ def test_sigterm_while_writing_exits_143_and_leaves_nothing(home, capsys, monkey
         def terminate(*a, **k):
             os.kill(os.getpid(), signal.SIGTERM)
             raise AssertionError("SIGTERM did not interrupt")
-        monkeypatch.setattr(planner.outputs, "portfolio_geojson", terminate)
+        monkeypatch.setattr(planner.run.files, "portfolio_geojson", terminate)
         assert main(["run", str(path), "--out", "o", "--no-map"]) == 143
     finally:
         signal.signal(signal.SIGTERM, previous)

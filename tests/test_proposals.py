@@ -3,7 +3,7 @@ import pytest
 
 import proposal_factory as pf
 from planner.cli import main
-from planner.proposals import load_proposals, read_proposals, review
+from planner.review.proposals import load_proposals, read_proposals, review
 from planner.run import load_inputs
 from planner.scenario import load_scenario
 from sites.errors import InputError

@@ -32,8 +32,8 @@ import pandas as pd  # noqa: E402
 
 import proposal_factory as pf  # noqa: E402
 from planner.cli import main  # noqa: E402
-from planner.evaluation import select  # noqa: E402
-from planner.proposals import read_proposals, review  # noqa: E402
+from planner.review.evaluation import select  # noqa: E402
+from planner.review.proposals import read_proposals, review  # noqa: E402
 from planner.run import load_inputs  # noqa: E402
 from planner.scenario import load_scenario  # noqa: E402
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from planner import charts
+from planner.outputs import charts
 from planner.cli import main
 from sweep_catalogs import TWO_ELEMENTS, scenario_file
 

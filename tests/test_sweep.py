@@ -3,11 +3,11 @@ import pytest
 
 from models import plan
 from planner.cli import main
-from planner.outputs import write_csv
+from planner.outputs.tables import write_csv
 from planner.run import load_inputs, run_scenario
 from planner.scenario import load_scenario
 from planner.sweep import grid, run_sweep
-from planner.sweep_spec import budget_axis, check_axes, param_axis
+from planner.sweep.spec import budget_axis, check_axes, param_axis
 from sites.errors import InputError
 from sweep_catalogs import TIED_MILLS, TWO_ELEMENTS, scenario_file, supply_at
 

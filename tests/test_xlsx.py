@@ -4,7 +4,7 @@ import zipfile
 
 import pandas as pd
 
-from planner.xlsx import make_reproducible
+from planner.outputs.xlsx import make_reproducible
 
 
 def _write(path):

@@ -16,8 +16,8 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner import compare
-    from planner.output_folder import check_output_folder
+    from planner.compare import runs as compare
+    from planner.outputs.folder import check_output_folder
 
     check_output_folder(args.out, args.force, args.runs)  # never into (or above) a compared run
     comparison = compare.compare_runs(args.runs)

@@ -17,15 +17,15 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner import report
-    from planner.evaluation import evaluate
-    from planner.proposals import load_proposals
-    from planner.review_outputs import projects_text, scorecard_text, warnings_text, write_evaluation
+    from planner.run import text as report
+    from planner.review.evaluation import evaluate
+    from planner.review.proposals import load_proposals
+    from planner.review.files import projects_text, scorecard_text, warnings_text, write_evaluation
     from planner.failures import require_optimal
-    from planner.output_folder import check_output_folder, slug
+    from planner.outputs.folder import check_output_folder, slug
     from planner.run import input_paths, load_inputs
     from planner.scenario import load_scenario
-    from planner.scorecard import scorecards
+    from planner.review.scorecard import scorecards
 
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("out") / f"evaluate-{slug(args.portfolio.stem, 'portfolio')}"

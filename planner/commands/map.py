@@ -23,7 +23,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from maps import chromium
     from maps.screenshot import is_ree_planner_png, screenshot
-    from planner.output_folder import atomic_file
+    from planner.outputs.folder import atomic_file
 
     html = args.run_dir / "map.html" if args.run_dir.is_dir() else args.run_dir
     if not html.is_file():

@@ -16,10 +16,10 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner.ranking import rank
-    from planner.review_outputs import scorecard_text, warnings_text, write_ranking
+    from planner.review.ranking import rank
+    from planner.review.files import scorecard_text, warnings_text, write_ranking
     from planner.failures import SolverFailure
-    from planner.output_folder import check_output_folder, slug
+    from planner.outputs.folder import check_output_folder, slug
     from planner.run import input_paths, load_inputs
     from planner.scenario import load_scenario
 

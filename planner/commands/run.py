@@ -17,9 +17,9 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner import report
+    from planner.run import text as report
     from planner.failures import require_optimal
-    from planner.output_folder import check_output_folder
+    from planner.outputs.folder import check_output_folder
     from planner.run import default_out_dir, input_paths, load_inputs, run_scenario, write_outputs
     from planner.scenario import load_scenario
 

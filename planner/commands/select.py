@@ -19,16 +19,16 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     import sys
 
-    from planner import report
-    from planner.evaluation import select
-    from planner.proposals import read_proposals, review
-    from planner.review_outputs import projects_text, selection_text, warnings_text, write_evaluation
+    from planner.run import text as report
+    from planner.review.evaluation import select
+    from planner.review.proposals import read_proposals, review
+    from planner.review.files import projects_text, selection_text, warnings_text, write_evaluation
     from planner.failures import require_optimal
     from sites.errors import InputError, Problem
-    from planner.output_folder import check_output_folder, slug
+    from planner.outputs.folder import check_output_folder, slug
     from planner.run import input_paths, load_inputs
     from planner.scenario import load_scenario
-    from planner.scorecard import scorecards
+    from planner.review.scorecard import scorecards
 
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("out") / f"select-{slug(args.applications.stem, 'pool')}"

@@ -22,13 +22,13 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner import sweep as sweeping
+    from planner.sweep import solve as sweeping
     from planner.progress import Progress
-    from planner.output_folder import check_output_folder
+    from planner.outputs.folder import check_output_folder
     from planner.run import default_out_dir, input_paths, inputs_sha256, load_inputs
     from planner.scenario import load_scenario
-    from planner.sweep_files import write_sweep
-    from planner.sweep_spec import budget_axis, check_axes, param_axis
+    from planner.sweep.files import write_sweep
+    from planner.sweep.spec import budget_axis, check_axes, param_axis
 
     scenario = load_scenario(args.scenario)
     axes = ([budget_axis(args.budget)] if args.budget is not None else []) + [param_axis(p) for p in args.param]

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from planner import charts
-from planner.output_folder import atomic_folder
-from planner.outputs import write_csv
+from planner.outputs import charts
+from planner.outputs.folder import atomic_folder
+from planner.outputs.tables import write_csv
 from planner.sweep import BUDGET, SweepResult
 
 

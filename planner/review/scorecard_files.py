@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from maps.escape import text
-from planner.outputs import write_csv
-from planner.scorecard import PORTFOLIO_COLUMNS, PROJECT_COLUMNS
-from planner.cell_safety import formulas_as_text
-from planner.xlsx import make_reproducible
+from planner.outputs.tables import write_csv
+from planner.review.scorecard import PORTFOLIO_COLUMNS, PROJECT_COLUMNS
+from planner.outputs.cells import formulas_as_text
+from planner.outputs.xlsx import make_reproducible
 
 FIXED_TIME = datetime(2025, 1, 1)  # workbook metadata: the same scorecard gives the same properties
 

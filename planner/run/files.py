@@ -9,8 +9,8 @@ import geopandas as gpd
 import pandas as pd
 
 from models import PortfolioResult
-from planner.cell_safety import neutralise_frame
-from planner.output_folder import atomic_folder
+from planner.outputs.folder import atomic_folder
+from planner.outputs.tables import write_csv
 from sites import Catalog
 
 TABLE_FILES = {
@@ -24,11 +24,6 @@ TABLE_FILES = {
     "duals.csv": "duals",
 }
 
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    # fixed float format and line ending: the same answer gives the same bytes; text a
-    # spreadsheet would run as a formula is quoted (planner/cell_safety.py)
-    neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.6f")
 
 
 def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:

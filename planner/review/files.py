@@ -6,12 +6,13 @@ from pathlib import Path
 import maps
 import pandas as pd
 from maps.comparison import render_comparison_map
-from planner.evaluation import Evaluation, Selection
-from planner.output_folder import atomic_folder, slug
-from planner.outputs import write_csv, write_run
+from planner.review.evaluation import Evaluation, Selection
+from planner.outputs.folder import atomic_folder, slug
+from planner.outputs.tables import write_csv
+from planner.run.files import write_run
 from planner.run import write_outputs
-from planner.report import text_table
-from planner.scorecard_files import write_scorecard
+from planner.outputs.text import text_table
+from planner.review.scorecard_files import write_scorecard
 
 
 def _write_tables(folder: Path, ev: Evaluation) -> None:

@@ -10,8 +10,8 @@ import math
 
 import pandas as pd
 
-from planner.evaluation import Evaluation, gain
-from planner.proposals import unfed_projects
+from planner.review.evaluation import Evaluation, gain
+from planner.review.proposals import unfed_projects
 from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
 
 # A plant running below this share of its capacity gets a low-feed warning: the

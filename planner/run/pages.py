@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner import charts, html_page
-from planner.cell_safety import formulas_as_text
-from planner.xlsx import make_reproducible
+from planner.outputs import charts, html as html_page
+from planner.outputs.cells import formulas_as_text
+from planner.outputs.xlsx import make_reproducible
 from sites import Catalog
 
 

@@ -9,7 +9,7 @@ file in one pass. Problems are of two kinds:
   share, a plant nothing can feed, all requests together above the budget);
 * warnings: it can be evaluated, but a reviewer should look (a plant that cannot be
   running by the target year, a size outside the technology's range, a capex far from
-  the catalog's estimate). Low feed is found after the solve (see planner.scorecard).
+  the catalog's estimate). Low feed is found after the solve (see planner.review.scorecard).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import pandas as pd
 from models import prepare
 from models.result import PORTFOLIO_COLUMNS
 from models.settings import Project
-from planner.cell_safety import csv_cell_back
+from planner.outputs.cells import csv_cell_back
 from planner.scenario import Scenario
 from sites import Catalog
 from sites.errors import InputError, Problem

@@ -21,7 +21,7 @@ import pandas as pd
 from models import Pipeline, marginal
 from sites.sets import ELEMENTS
 from planner.scenario import Scenario
-from planner.sweep_spec import Axis, with_value
+from planner.sweep.spec import Axis, with_value
 from sites import Catalog
 
 BUDGET = "budget_usd"

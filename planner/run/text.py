@@ -1,20 +1,8 @@
 """Readable terminal tables of a run."""
 from __future__ import annotations
 
-import pandas as pd
-
-from planner.run import Run
-
-
-def text_table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
-    if frame.empty:
-        return "  (none)"
-    cells = [[formats.get(c, "{}").format(v) for c, v in row.items()] for _, row in frame.iterrows()]
-    widths = [max(len(str(c)), *(len(r[i]) for r in cells)) for i, c in enumerate(frame.columns)]
-    numeric = [c in formats for c in frame.columns]
-    def line(values):
-        return "  " + "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric))
-    return "\n".join([line(list(map(str, frame.columns))), line(["-" * w for w in widths]), *map(line, cells)])
+from planner.outputs.text import text_table
+from planner.run.pipeline import Run
 
 
 def capacity_text(run: Run) -> str:

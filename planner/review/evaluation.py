@@ -17,7 +17,7 @@ from models.formulation import STAGES
 from models.settings import Project
 from models.summary import OBJECTIVE_UNITS
 from planner.failures import SolverFailure
-from planner.proposals import Proposals, Review
+from planner.review.proposals import Proposals, Review
 from planner.run import Run, run_label
 from planner.scenario import Scenario
 from sites import Catalog

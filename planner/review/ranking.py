@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.evaluation import Evaluation, evaluate
-from planner.proposals import Proposals, proposals_from_frame, read_proposals, review
+from planner.review.evaluation import Evaluation, evaluate
+from planner.review.proposals import Proposals, proposals_from_frame, read_proposals, review
 from planner.run import run_scenario
 from planner.scenario import Scenario
-from planner.scorecard import scorecards
+from planner.review.scorecard import scorecards
 from sites import Catalog
 from sites.errors import InputError
 

@@ -9,13 +9,13 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from planner import charts, html_page
-from planner.output_folder import atomic_folder
-from planner.outputs import write_csv
-from planner.cell_safety import formulas_as_text
-from planner.xlsx import make_reproducible
-from planner.report import text_table
-from planner.run_folder import read_run_folder
+from planner.outputs import charts, html as html_page
+from planner.outputs.folder import atomic_folder
+from planner.outputs.tables import write_csv
+from planner.outputs.cells import formulas_as_text
+from planner.outputs.xlsx import make_reproducible
+from planner.outputs.text import text_table
+from planner.run.folder import read_run_folder
 from sites.errors import InputError, Problem
 
 HEADLINE = (("status", "status"), ("objective", "objective"), ("objective_value", "objective value"),

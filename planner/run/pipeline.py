@@ -8,8 +8,8 @@ from pathlib import Path
 
 import maps
 from models import Pipeline, PortfolioResult, RunLabel, Summary
-from planner.output_folder import slug
-from planner.outputs import write_run
+from planner.outputs.folder import slug
+from planner.run.files import write_run
 from planner.scenario import Scenario, check_against_catalog
 from sites import Catalog, load_catalog
 
@@ -75,7 +75,7 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, 
                           title=f"ree-planner: {run.scenario.name}")
 
     def reports(folder: Path) -> None:
-        from planner import reports as run_reports  # matplotlib and openpyxl only when writing
+        from planner.run import pages as run_reports  # matplotlib and openpyxl only when writing
         run_reports.write_run_reports(run, folder)
 
     return write_run(target, run.result, run.catalog, run.summary.to_dict(), render if with_map else None, reports,

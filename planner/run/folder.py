@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.cell_safety import restore_frame
+from planner.outputs.cells import restore_frame
 from sites.errors import InputError, Problem
 
 # column -> "text" or "number", for each table a reader uses
