@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.affinity import translate
 
-BOUNDARIES_DIR = Path(__file__).resolve().parents[1] / "sites" / "boundaries"
-STATES_PATH = BOUNDARIES_DIR / "states-10m.json"
-STATE_CODES_PATH = BOUNDARIES_DIR / "state_codes.csv"
+from sites import geo
 
 # Degrees; about 2 km, invisible at country zoom and keeps the layer near 150 kB.
 SIMPLIFY_TOLERANCE = 0.02
@@ -35,11 +30,6 @@ REGION_BOUNDS = {
 }
 
 
-def state_codes() -> pd.DataFrame:
-    """name, usps, fips for the 50 states, DC and Puerto Rico (codes kept as strings)."""
-    return pd.read_csv(STATE_CODES_PATH, dtype=str)
-
-
 def _west_of_antimeridian(geom):
     """Shift the parts of a geometry that lie east of 180 deg W to negative longitudes."""
     parts = []
@@ -52,11 +42,8 @@ def _west_of_antimeridian(geom):
 
 @functools.lru_cache(maxsize=1)
 def _states_geojson_text() -> str:
-    states = gpd.read_file(STATES_PATH, layer="states").set_crs(4326)
-    states["geometry"] = states.make_valid(method="structure", keep_collapsed=False)
-    codes = state_codes()
-    states = states.merge(codes[["name", "usps"]], on="name", how="inner")
-    states = states.sort_values("usps").reset_index(drop=True)
+    # the catalog's repaired boundaries, minus outlines with no USPS code (minor territories)
+    states = geo.states().dropna(subset=["usps"]).reset_index(drop=True)
 
     alaska = states["usps"] == "AK"
     states.loc[alaska, "geometry"] = states.loc[alaska, "geometry"].map(_west_of_antimeridian)

@@ -25,18 +25,27 @@ def distance_matrix_km(sites: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(km, index=ids, columns=ids)
 
 
+def _boundaries():
+    return resources.files("sites").joinpath("boundaries")
+
+
+@cache
+def state_codes() -> pd.DataFrame:
+    """name, usps, fips for the 50 states, DC and Puerto Rico (codes kept as strings)."""
+    with resources.as_file(_boundaries().joinpath("state_codes.csv")) as path:
+        return pd.read_csv(path, dtype=str)
+
+
 @cache
 def states() -> gpd.GeoDataFrame:
-    """US states (Census 2017 cartographic boundaries via us-atlas) with USPS codes."""
-    folder = resources.files("sites").joinpath("boundaries")
-    with resources.as_file(folder.joinpath("states-10m.json")) as path:
+    """US states (Census 2017 cartographic boundaries via us-atlas) with USPS codes (None for
+    outlines outside the 50 states, DC and Puerto Rico). Callers must not modify it (cached)."""
+    with resources.as_file(_boundaries().joinpath("states-10m.json")) as path:
         shapes = gpd.read_file(path, layer="states")
     if shapes.crs is None:
         shapes = shapes.set_crs(4326)
     shapes["geometry"] = shapes.geometry.make_valid(method="structure", keep_collapsed=False)
-    with resources.as_file(folder.joinpath("state_codes.csv")) as path:
-        codes = pd.read_csv(path, dtype=str)
-    shapes = shapes.merge(codes[["name", "usps"]], on="name", how="left")
+    shapes = shapes.merge(state_codes()[["name", "usps"]], on="name", how="left")
     return shapes[["usps", "name", "geometry"]].sort_values("usps").reset_index(drop=True)
 
 

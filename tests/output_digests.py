@@ -41,7 +41,10 @@ def commands(out: Path) -> dict[str, list[str]]:
     # a small sweep: warm budget re-solves and the marginal value of money at each point
     sweeps = {"sweep/no-new-mines": ["sweep", "no-new-mines", "--budget", "0:4e8:5", "--workers", "1",
                                      "--out", str(out / "sweep" / "no-new-mines")]}
-    return {**runs, **review, **sweeps}
+    # compare reads two of the runs above back from their folders
+    # (run from the output folder: the page names the compared folders as given)
+    compare = {"compare": ["compare", "run/baseline", "run/no-new-mines", "--out", "compare"]}
+    return {**runs, **review, **sweeps, **compare}
 
 
 def file_digest(path: Path) -> str:
@@ -63,7 +66,7 @@ def produce(out: Path, names: list[str] | None = None) -> dict[str, str]:
         if names is not None and name not in names:
             continue
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-                contextlib.chdir(ROOT):
+                contextlib.chdir(out if name == "compare" else ROOT):
             code = main(argv)
         if code != 0:
             raise RuntimeError(f"ree-planner {' '.join(argv)} exited {code}")

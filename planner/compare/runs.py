@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,8 +11,8 @@ import pandas as pd
 from planner.outputs import charts, html as html_page
 from planner.outputs.folder import atomic_folder
 from planner.outputs.tables import write_csv
-from planner.outputs.cells import formulas_as_text
-from planner.outputs.xlsx import make_reproducible
+from planner.outputs.html import escape
+from planner.outputs.xlsx import Sheet, write_workbook
 from planner.outputs.text import text_table
 from planner.run.folder import read_run_folder
 from sites.errors import InputError, Problem
@@ -212,12 +211,10 @@ def write_comparison(c: Comparison, target: Path, force: bool = False) -> Path:
         maps.save_offline(m, folder / "comparison_map.html", title="ree-planner comparison map")
         table = long_table(c)
         write_csv(table, folder / "comparison.csv")
-        with pd.ExcelWriter(folder / "comparison.xlsx", engine="openpyxl") as writer:
+        write_workbook(folder / "comparison.xlsx", [
+            Sheet(name, frame, widths=None)
             for name, frame in (("headline", c.headline), ("capacity", c.capacity), ("elements", c.elements),
-                                ("settings", c.settings), ("differences", table.query("differs"))):
-                frame.to_excel(writer, sheet_name=name, index=False)
-            formulas_as_text(writer.book)
-        make_reproducible(folder / "comparison.xlsx")
+                                ("settings", c.settings), ("differences", table.query("differs")))])
         (folder / "comparison.png").write_bytes(png)
         (folder / "comparison.html").write_text(_html(c, png), encoding="utf-8")
     return Path(target)

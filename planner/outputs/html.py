@@ -1,4 +1,6 @@
-"""Small self-contained HTML pages: inline CSS, images as data URIs, every string escaped."""
+"""The one HTML page builder: self-contained pages, inline CSS, images as data URIs, and the one
+escaper every page uses for user text (`escape`; maps have their own for JavaScript template
+literals, maps/escape.py)."""
 from __future__ import annotations
 
 import base64
@@ -26,10 +28,12 @@ footer { margin-top: 2rem; font-size: 0.75rem; color: #868e96; }
 """
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, extra_style: str = "") -> str:
+    """A whole page: the house style (plus a page's own rules) and body, which must be escaped HTML."""
     return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{escape(title)}</title>\n<style>{STYLE}{extra_style}</style>\n</head>\n<body>\n{body}\n"
+            "</body>\n</html>\n")
 
 
 def png_img(png: bytes, alt: str) -> str:

@@ -1,13 +1,20 @@
-"""Make a written .xlsx file byte-reproducible: the same tables give the same bytes.
+"""The one XLSX writer: tables as sheets, no cell ever a formula, the same tables give the same bytes.
 
 An xlsx is a zip of XML parts; openpyxl stamps the save time into docProps/core.xml and
 the zip stamps each part's modification time. Both are replaced by a fixed time.
 """
 from __future__ import annotations
 
+import math
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
+
+from planner.outputs.cells import formulas_as_text
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 FIXED_W3CDTF = "2000-01-01T00:00:00Z"
@@ -28,3 +35,56 @@ def make_reproducible(path: Path) -> None:
             fixed.external_attr = info.external_attr
             dst.writestr(fixed, data)
     tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table as a sheet. widths: "auto" (from the values, capped at 60), a function of the
+    column name, or None (the spreadsheet's default). number_format: a function of the column
+    name giving an Excel number format for its numeric cells, or None."""
+
+    name: str
+    frame: pd.DataFrame
+    widths: str | Callable[[str], float] | None = "auto"
+    number_format: Callable[[str], str | None] | None = None
+    freeze: str | None = None
+    fixed_widths: dict[str, float] = field(default_factory=dict)  # column letter -> width
+
+
+def _auto_width(frame: pd.DataFrame, column) -> float:
+    if not len(frame):
+        return min(60, len(str(column)) + 2)
+    return min(60, max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))]) + 2)
+
+
+def _format_sheet(ws, sheet: Sheet) -> None:
+    for k, column in enumerate(sheet.frame.columns, start=1):
+        letter = ws.cell(1, k).column_letter
+        if sheet.widths == "auto":
+            ws.column_dimensions[letter].width = _auto_width(sheet.frame, column)
+        elif callable(sheet.widths):
+            ws.column_dimensions[letter].width = sheet.widths(str(column))
+        fmt = sheet.number_format(str(column)) if sheet.number_format else None
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=k, max_col=k):
+                if isinstance(cell.value, float) and not math.isnan(cell.value):
+                    cell.number_format = fmt
+    for letter, width in sheet.fixed_widths.items():
+        ws.column_dimensions[letter].width = width
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+
+
+def write_workbook(path: Path, sheets: list[Sheet], title: str | None = None) -> Path:
+    """Write the sheets in order; text stays text (never a formula); reproducible bytes."""
+    path = Path(path)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet in sheets:
+            sheet.frame.to_excel(writer, sheet_name=sheet.name, index=False)
+            _format_sheet(writer.sheets[sheet.name], sheet)
+        if title is not None:
+            writer.book.properties.creator = "ree-planner"
+            writer.book.properties.title = title
+        formulas_as_text(writer.book)
+    make_reproducible(path)
+    return path

@@ -1,14 +1,13 @@
 """A run's report.xlsx (tables for analysts) and report.html (one page for a manager)."""
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 
 from planner.outputs import charts, html as html_page
-from planner.outputs.cells import formulas_as_text
-from planner.outputs.xlsx import make_reproducible
+from planner.outputs.html import escape
+from planner.outputs.xlsx import Sheet, write_workbook
 from sites import Catalog
 
 
@@ -100,15 +99,7 @@ def write_xlsx(run, path: Path) -> None:
         "assumptions": assumptions,
         "sources": sources,
     }
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for k, col in enumerate(frame.columns):  # readable widths, capped
-                width = max([len(str(col)), *(len(str(v)) for v in frame[col].head(200))]) if len(frame) else len(col)
-                sheet.column_dimensions[sheet.cell(1, k + 1).column_letter].width = min(60, width + 2)
-        formulas_as_text(writer.book)
-    make_reproducible(path)
+    write_workbook(path, [Sheet(name, frame) for name, frame in sheets.items()])
 
 
 CAPACITY_FORMATS = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "total_tpa": "{:,.0f}",
