@@ -13,9 +13,8 @@ from models.settings import ModelSettings
 from sites import Catalog
 from planner.outputs.folder import name_problem
 from sites.errors import InputError, Problem
+from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
 
-FORMS = ("oxide", "metal")
-MAGNET_ELEMENTS = ("Nd", "Pr", "Dy", "Tb")
 TABLE_KEYS = ("weights", "demand_t", "imports_t")
 # Keys passed to ModelSettings unchanged (the others need converting: tables, lists, ranges)
 PLAIN_KEYS = ("objective", "budget_usd", "federal_share", "target_year", "decision_year", "demand_case",
@@ -46,6 +45,21 @@ def keys() -> dict[str, Key]:
             r["description"],
         )
     return out
+
+
+def default(name: str):
+    """A key's default, typed, from scenario_keys.csv: the one place defaults are declared."""
+    key = keys()[name]
+    text = key.default
+    if text == "":
+        return None
+    if key.type == "float":
+        return float(text)
+    if key.type == "int":
+        return int(text)
+    if key.type == "bool":
+        return text.lower() == "true"
+    return text
 
 
 def shipped_dir() -> Path:
@@ -82,9 +96,13 @@ class Scenario:
             raise InputError(problems)
         return Scenario(self.name, self.path, {**self.values, **given})
 
+    def value(self, key: str):
+        """The key's value: as set, else its default from scenario_keys.csv (None if it has none)."""
+        return self.values[key] if key in self.values else default(key)
+
     def settings(self) -> ModelSettings:
         v = self.values
-        plain = {k: v[k] for k in PLAIN_KEYS if k in v}
+        plain = {k: self.value(k) for k in PLAIN_KEYS if k in v or default(k) is not None}
         size_range = v.get("plant_size_range_tpa")
         return ModelSettings(
             **plain,
@@ -204,8 +222,8 @@ def _check_table(file: str, key: Key, value, problems: list[Problem], nested: bo
             continue
         for form, number in items:
             here = where if form is None else f"{where}.{form}"
-            if form is not None and form not in FORMS:
-                problems.append(_problem(file, here, None, "a form: " + ", ".join(FORMS)))
+            if form is not None and form not in PRODUCT_FORMS:
+                problems.append(_problem(file, here, None, "a form: " + ", ".join(PRODUCT_FORMS)))
                 continue
             expected = _number_problem(Key(here, "float", "", key.min, key.max, (), ""), number)
             if expected:
@@ -291,17 +309,17 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
             if x not in ids:
                 problems.append(_problem(file, key, x, f"an id from the catalog ({', '.join(sorted(ids))})"))
     cases = sorted(set(catalog.imports["case"]))
-    if v.get("import_case", "truce") not in cases:
-        problems.append(_problem(file, "import_case", v.get("import_case", "truce"),
+    if scenario.value("import_case") not in cases:
+        problems.append(_problem(file, "import_case", scenario.value("import_case"),
                                  "an import case of the catalog: " + ", ".join(cases)))
     years = sorted(set(catalog.demand["target_year"]))
-    if v.get("target_year", 2030) not in years and not v.get("demand_t"):
-        problems.append(_problem(file, "target_year", v.get("target_year", 2030),
+    if scenario.value("target_year") not in years and not v.get("demand_t"):
+        problems.append(_problem(file, "target_year", scenario.value("target_year"),
                                  "a year the catalog has demand for: " + ", ".join(map(str, years))))
-    if v.get("min_value_per_musd", 0) > 0 and v.get("objective", "max_weighted_supply") != "max_weighted_supply":
+    if scenario.value("min_value_per_musd") > 0 and scenario.value("objective") != "max_weighted_supply":
         problems.append(_problem(file, "min_value_per_musd", v["min_value_per_musd"],
                                  "0 unless objective is max_weighted_supply (the floor is in weighted t/yr per $1M)"))
-    if v.get("decision_year", 2026) > v.get("target_year", 2030):
-        problems.append(_problem(file, "decision_year", v.get("decision_year", 2026), "a year <= target_year"))
+    if scenario.value("decision_year") > scenario.value("target_year"):
+        problems.append(_problem(file, "decision_year", scenario.value("decision_year"), "a year <= target_year"))
     if problems:
         raise InputError(problems)

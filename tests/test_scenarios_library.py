@@ -84,3 +84,20 @@ def test_scenarios_command_lists_every_scenario_with_its_purpose(capsys):
     for name in LIBRARY:
         assert f"{name} " in printed
     assert "DOE 2025 demonstration call" in printed
+
+
+def test_scenario_defaults_are_declared_once_in_scenario_keys_csv():
+    """scenario_keys.csv is where defaults are declared; ModelSettings (the model's plain-Python
+    side, usable without a scenario file) must agree with it key by key."""
+    import dataclasses
+
+    from models.settings import ModelSettings
+    from planner.scenario import PLAIN_KEYS, default, keys
+
+    fields = {f.name: f.default for f in dataclasses.fields(ModelSettings)}
+    declared = {k: default(k) for k in keys() if k in fields and default(k) is not None}
+    assert declared == {k: fields[k] for k in declared}
+    assert set(declared) >= {"objective", "budget_usd", "federal_share", "target_year", "decision_year",
+                             "import_case", "min_value_per_musd"}
+    # a key with no default in the CSV leaves ModelSettings' "use the catalog's value"
+    assert all(fields[k] is None for k in PLAIN_KEYS if default(k) is None)
