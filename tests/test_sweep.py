@@ -80,6 +80,8 @@ def test_warm_sweep_equals_cold_solves(small):
 
 
 def _csv_bytes(frame, path):
+    """The bytes write_csv gives the table (path's folder names the run, its name the table)."""
+    path.parent.mkdir(exist_ok=True)
     write_csv(frame, path)
     return path.read_bytes()
 
@@ -95,8 +97,8 @@ def test_serial_parallel_and_reversed_sweeps_are_identical(tmp_path):
         "parallel": run_sweep(scenario, catalog, axes, workers=2),
         "parallel-reversed": run_sweep(scenario, catalog, axes, workers=3, order="descending"),
     }
-    tables = {k: _csv_bytes(r.table, tmp_path / f"{k}.csv") for k, r in runs.items()}
-    capacity = {k: _csv_bytes(r.capacity, tmp_path / f"{k}-cap.csv") for k, r in runs.items()}
+    tables = {k: _csv_bytes(r.table, tmp_path / k / "sweep.csv") for k, r in runs.items()}
+    capacity = {k: _csv_bytes(r.capacity, tmp_path / k / "sweep_capacity.csv") for k, r in runs.items()}
     assert len(set(tables.values())) == 1
     assert len(set(capacity.values())) == 1
     assert runs["parallel"].workers == 2

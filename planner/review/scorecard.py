@@ -1,8 +1,7 @@
 """Scorecard metrics of evaluated portfolios: one row per portfolio, one per project.
 
-Every column is defined once in PORTFOLIO_COLUMNS / PROJECT_COLUMNS (name, unit,
-definition); docs/review.md, the xlsx "Columns" sheet and the html glossary all come
-from (or must agree with) these lists.
+Every column is defined once, in planner/outputs/columns.csv; the xlsx "Columns" sheet, the
+html glossary and docs/outputs.md all come from it.
 """
 from __future__ import annotations
 
@@ -12,76 +11,17 @@ import pandas as pd
 
 from planner.review.evaluation import Evaluation, gain
 from planner.review.proposals import unfed_projects
+from planner.outputs.columns import columns_of
 from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
 
 # A plant running below this share of its capacity gets a low-feed warning: the
 # proposal can still be evaluated, but its feed (or demand for its product) is short.
 LOW_UTILISATION = 0.5
 
-PORTFOLIO_COLUMNS: list[tuple[str, str, str]] = [
-    ("rank", "1 = best", "Order by the scenario's objective (rank only); ties broken by fewer federal dollars"),
-    ("portfolio", "", "Portfolio name: the file name without .csv; 'optimal' is the optimiser's own portfolio"),
-    ("source", "", "The proposal file, or 'optimiser'"),
-    ("projects", "count", "Projects in the portfolio"),
-    ("objective", "", "The scenario's objective (max_weighted_supply, min_import_reliance or min_cost)"),
-    ("objective_value", "objective_unit", "Value of the objective with the portfolio built as proposed"),
-    ("objective_unit", "", "Unit of objective_value, marginal_objective and regret"),
-    ("regret", "objective_unit", "How much better the optimiser's portfolio for the same budget scores "
-                                 "(optimum - value when maximising, value - optimum when minimising; rank only)"),
-    ("regret_share", "fraction", "regret / |optimum| (rank only)"),
-    ("weighted_supply_t", "weighted t/yr", "Domestic supply credited against demand, weighted by element "
-                                           "criticality (Nd, Pr, Dy, Tb weights of the scenario)"),
-    ("weighted_supply_added_t", "weighted t/yr", "weighted_supply_t minus what existing plants alone supply "
-                                                 "(every project dropped, same model)"),
-    *[(f"domestic_t_{e}", "t/yr REO", f"Domestic {e} oxide-equivalent delivered (oxide and metal)")
-      for e in MAGNET_ELEMENTS],
-    *[(f"import_reliance_{e}", "fraction", f"Share of {e} demand not met by domestic supply "
-                                           "(imports plus unmet demand)") for e in MAGNET_ELEMENTS],
-    ("federal_usd", "USD", "Federal dollars requested by the portfolio's projects"),
-    ("budget_usd", "USD", "The scenario's federal budget"),
-    ("budget_used_share", "fraction", "federal_usd / budget_usd"),
-    ("federal_usd_per_weighted_t", "USD per weighted t/yr",
-     "federal_usd / weighted_supply_added_t (blank when the portfolio adds nothing)"),
-    ("total_capex_usd", "USD", "Total capital cost of the projects (federal and non-federal)"),
-    ("cost_share_achieved", "fraction", "Non-federal share of total capex: 1 - federal_usd / total_capex_usd"),
-    ("cost_share_required", "fraction", "Smallest non-federal share the scenario allows: 1 - federal_share"),
-    ("states", "count", "States with at least one project"),
-    ("sites", "count", "Sites with at least one project"),
-    ("largest_site", "", "Site whose separation and metal plants make the most weighted oxide or metal "
-                         "(existing plants included)"),
-    ("largest_site_share", "fraction", "What that site makes as a share of weighted_supply_t, capped at 1: the part "
-                                       "of critical supply one site's outage would stop (a concentration risk)"),
-    ("plants", "count", "Distinct (site, technology) plants the projects build or expand"),
-    ("plants_fed", "count", "Plants whose input form can reach them from a feedstock or another plant along the "
-                            "model's shipping arcs"),
-    ("feed_coverage", "yes/no", "yes if every plant has feed it can reach"),
-    ("new_capacity_utilisation", "fraction", "Throughput / capacity over the projects' plants (existing capacity "
-                                             "at the same plant included)"),
-    ("annual_cost_musd", "$M/yr", "Annualised capex, operating, freight, import and unmet-demand cost of the "
-                                  "solution (the model's tie-break stage)"),
-    ("warnings", "count", "Warnings on the portfolio's projects (see the projects table)"),
-]
-
-PROJECT_COLUMNS: list[tuple[str, str, str]] = [
-    ("portfolio", "", "Portfolio the project belongs to"),
-    ("project_id", "", "Project id from the file"),
-    ("applicant", "", "Applicant"),
-    ("site_id", "", "Catalog site id"),
-    ("state", "", "State of the site"),
-    ("technology", "", "Catalog technology id"),
-    ("capacity_tpa", "t/yr input", "Proposed capacity"),
-    ("federal_request_usd", "USD", "Federal dollars requested"),
-    ("total_capex_usd", "USD", "Total capital cost stated"),
-    ("federal_share_requested", "fraction", "federal_request_usd / total_capex_usd"),
-    ("marginal_objective", "objective_unit", "What is lost if this project alone is dropped and the rest are "
-                                             "re-optimised (positive = the project helps)"),
-    ("marginal_weighted_t", "weighted t/yr", "Weighted domestic supply lost if this project alone is dropped"),
-    ("federal_usd_per_weighted_t", "USD per weighted t/yr",
-     "federal_request_usd / marginal_weighted_t (blank when the project adds nothing at the margin)"),
-    ("plant_utilisation", "fraction", "Throughput / capacity of the plant the project builds or expands"),
-    ("warnings", "", "Problems that do not stop the evaluation (lead time, size range, capex far from the "
-                     "catalog's estimate, low feed), separated by ' | '"),
-]
+# (name, unit, definition) of every scorecard column, from planner/outputs/columns.csv
+PORTFOLIO_COLUMNS: list[tuple[str, str, str]] = [(c.name, c.unit, c.definition) for c in columns_of("scorecard.csv")]
+PROJECT_COLUMNS: list[tuple[str, str, str]] = [(c.name, c.unit, c.definition)
+                                               for c in columns_of("scorecard_projects.csv")]
 
 
 def _ratio(num: float, den: float) -> float:
