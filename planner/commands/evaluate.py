@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import add_review_options
+from planner.commands.options import add_review_options, print_projects, review_setup
 from planner.exit_codes import EXIT_OK
 
 NAME = "evaluate"
@@ -17,29 +17,22 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner.run import text as report
-    from planner.review.evaluation import evaluate
-    from planner.review.proposals import load_proposals
-    from planner.review.files import projects_text, scorecard_text, warnings_text, write_evaluation
     from planner.failures import require_optimal
-    from planner.outputs.folder import check_output_folder, slug
-    from planner.run import input_paths, load_inputs
-    from planner.scenario import load_scenario
+    from planner.outputs.folder import slug
+    from planner.review.evaluation import evaluate
+    from planner.review.files import scorecard_text, write_evaluation
+    from planner.review.proposals import load_proposals
     from planner.review.scorecard import scorecards
+    from planner.run import text as report
 
-    scenario = load_scenario(args.scenario)
-    out = args.out if args.out is not None else Path("out") / f"evaluate-{slug(args.portfolio.stem, 'portfolio')}"
-    protect = (args.portfolio, *input_paths(scenario))
-    check_output_folder(out, args.force, protect)
-    catalog = load_inputs(scenario)
-    proposals, review = load_proposals(args.portfolio, scenario, catalog)
-    ev = evaluate(proposals, review, scenario, catalog)
+    setup = review_setup(args, [args.portfolio], f"evaluate-{slug(args.portfolio.stem, 'portfolio')}")
+    proposals, review = load_proposals(args.portfolio, setup.scenario, setup.catalog)
+    ev = evaluate(proposals, review, setup.scenario, setup.catalog)
     require_optimal(f"portfolio {args.portfolio}", ev.run.summary)
     portfolios, projects = scorecards([ev])
-    write_evaluation(out, ev, portfolios, projects, with_map=not args.no_map, force=args.force, protect=protect)
-    print(report.run_text(ev.run, out))
+    write_evaluation(setup.out, ev, portfolios, projects, with_map=not args.no_map, force=args.force,
+                     protect=setup.protect)
+    print(report.run_text(ev.run, setup.out))
     print("\nScorecard:\n" + scorecard_text(portfolios))
-    if len(projects):
-        print("\nProjects (marginal = lost if that project alone is dropped):\n" + projects_text(projects))
-    print("\n" + warnings_text(projects))
+    print_projects(projects, "Projects")
     return EXIT_OK

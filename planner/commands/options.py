@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -35,3 +36,37 @@ def positive_int(low: int, high: int):
             raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {text!r}")
         return value
     return parse
+
+
+@dataclass(frozen=True)
+class ReviewSetup:
+    """What evaluate, rank and select share before they solve: the scenario, its catalog, the
+    output folder (checked before any solve) and the inputs that folder may never replace."""
+
+    scenario: object
+    catalog: object
+    out: Path
+    protect: tuple
+
+
+def review_setup(args, inputs: list[Path], default_out) -> ReviewSetup:
+    """default_out: the folder name under out/, or a function of the scenario giving it."""
+    from planner.outputs.folder import check_output_folder
+    from planner.run import input_paths, load_inputs
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    name = default_out(scenario) if callable(default_out) else default_out
+    out = args.out if args.out is not None else Path("out") / name
+    protect = (*inputs, *input_paths(scenario))
+    check_output_folder(out, args.force, protect)
+    return ReviewSetup(scenario, load_inputs(scenario), out, protect)
+
+
+def print_projects(projects, heading: str) -> None:
+    """The projects table (if any) and the warnings, as evaluate and select print them."""
+    from planner.review.files import projects_text, warnings_text
+
+    if len(projects):
+        print(f"\n{heading} (marginal = lost if that project alone is dropped):\n" + projects_text(projects))
+    print("\n" + warnings_text(projects))

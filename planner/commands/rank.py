@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import add_review_options
+from planner.commands.options import add_review_options, review_setup
 from planner.exit_codes import EXIT_OK
 
 NAME = "rank"
@@ -16,26 +16,20 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner.review.ranking import rank
-    from planner.review.files import scorecard_text, warnings_text, write_ranking
     from planner.failures import SolverFailure
-    from planner.outputs.folder import check_output_folder, slug
-    from planner.run import input_paths, load_inputs
-    from planner.scenario import load_scenario
+    from planner.outputs.folder import slug
+    from planner.review.files import scorecard_text, warnings_text, write_ranking
+    from planner.review.ranking import rank
 
-    scenario = load_scenario(args.scenario)
-    out = args.out if args.out is not None else Path("out") / f"rank-{slug(scenario.name)}"
-    protect = (*args.portfolios, *input_paths(scenario))
-    check_output_folder(out, args.force, protect)
-    catalog = load_inputs(scenario)
-    ranking = rank(args.portfolios, scenario, catalog)
+    setup = review_setup(args, list(args.portfolios), lambda scenario: f"rank-{slug(scenario.name)}")
+    ranking = rank(args.portfolios, setup.scenario, setup.catalog)
     if ranking.failed:
         raise SolverFailure(f"portfolio(s) {', '.join(ranking.failed)}", "not optimal")
-    write_ranking(out, ranking.evaluations, ranking.portfolios, ranking.projects, ranking.title, ranking.notes,
-                  with_map=not args.no_map, force=args.force, protect=protect)
+    write_ranking(setup.out, ranking.evaluations, ranking.portfolios, ranking.projects, ranking.title,
+                  ranking.notes, with_map=not args.no_map, force=args.force, protect=setup.protect)
     print(ranking.title)
     print("\n".join(ranking.notes))
     print("\n" + scorecard_text(ranking.portfolios))
     print("\n" + warnings_text(ranking.projects))
-    print(f"\nScorecard (scorecard.csv, .xlsx, .html) and map written to {out}/")
+    print(f"\nScorecard (scorecard.csv, .xlsx, .html) and map written to {setup.out}/")
     return EXIT_OK
