@@ -75,7 +75,7 @@ def test_all_problems_reported_at_once(broken, tmp_path):
         f"{folder}/technologies.csv, row 2 ({ids[1]}), column capex_usd_per_tpa_low: got '-3', "
         "expected a value >= 0 USD per t/yr of input capacity",
         f"{folder}/technologies.csv, row 3 ({ids[2]}), column input_form: got 'sludge', "
-        "expected one of ore, mixed, scrap, oxide, metal",
+        "expected one of ore, mixed, scrap, oxide, metal, heavy_concentrate",
     ]
 
 
