@@ -26,6 +26,14 @@ TABLES = (
     "demand",
     "imports",
     "parameters",
+    "milestones",
+    "ramp_curves",
+    "technology_outputs",
+    "capex_anchors",
+    "demand_scopes",
+    "import_cases",
+    "trade_events",
+    "production_history",
 )
 PROVENANCE = "provenance"  # ref value: ids that must resolve in sources or assumptions
 
