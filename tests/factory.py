@@ -57,7 +57,7 @@ def tech(technology_id: str, input_form: str, output_form: str, capex_usd_per_tp
         "capex_brownfield_usd_per_tpa_high": capex_usd_per_tpa * 2, "capex_brownfield_source": SRC,
         "opex_usd_per_t": opex_usd_per_t, "opex_source": SRC, "min_size_tpa": 0, "max_size_tpa": max_size_tpa,
         "size_source": SRC, "lead_time_years": lead_time_years, "lead_time_source": SRC, "life_years": life_years,
-        "life_source": SRC, "trl": 9, "trl_source": SRC, "note": "",
+        "life_source": SRC, "trl": 9, "trl_source": SRC, "note": "", "ramp_curve": "steady", "ramp_curve_source": SRC,
     }
 
 
