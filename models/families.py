@@ -25,6 +25,9 @@ Pairs = list[tuple[pulp.LpVariable, float]]
 UNBOUNDED = 1e30  # HiGHS treats any bound beyond 1e20 as infinite
 USD_PER_MUSD = 1e6  # money rows and cost objective are in $M for numerical scaling
 TIE_BREAK_MUSD = 1e-6  # $1-2 per unit of each variable's activity, added to the cost stage
+# Where plans tie on cost (within $20/t), domestic feed is used before imported concentrate:
+# otherwise which feed a shared plant takes, and so foreign-feed reliance, would be arbitrary.
+FOREIGN_FEED_TIE_MUSD = 2e-5
 
 
 def _tie_break_weight(name: str) -> float:
@@ -42,7 +45,8 @@ class Terms:
 
     projects_at: dict[Key, list] = field(default_factory=lambda: defaultdict(list))  # (site, tech) -> (y, t/yr)
     capacity: dict[Key, Pairs] = field(default_factory=dict)  # (site, tech): input drawn, less new capacity
-    balance: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (site, form, element): in +, out -
+    # (site, form, element, origin class): in +, out -
+    balance: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))
     delivered: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, form) -> deliveries
     budget_musd: Pairs = field(default_factory=list)  # federal $M
     annual_cost_musd: Pairs = field(default_factory=list)  # $M/yr
@@ -70,9 +74,10 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     """Per plant: new capacity (free, sized, or from proposals) and the intermediate product it
     draws from its site's stock, per element, with what it puts out."""
     plants = list(m.inputs.plants.itertuples(index=False))
-    # Intermediate product (mixed oxide from recycling or leaching, separated oxide, metal)
-    # is tracked per element: where plants put a form out, and where it can be shipped.
-    produced = {(p.site_id, p.output_form) for p in plants}
+    # Intermediate product (mixed oxide from recycling or leaching, heavy concentrate, separated
+    # oxide, metal) is tracked per element and origin class: where plants put a form out
+    # (their output form, and forms some elements are routed to), and where it can be shipped.
+    produced = {(p.site_id, form) for p in plants for form in _output_forms(m, p)}
     t.intermediate_arcs = [a for a in m.inputs.arcs.itertuples(index=False) if (a.from_site, a.form) in produced]
     intermediate_at = produced | {(a.to_site, a.form) for a in t.intermediate_arcs}
     for p in plants:
@@ -82,13 +87,31 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
             t.capacity[key] += _throughput(m, t, p, key)
 
 
+def _output_forms(m: PortfolioModel, p) -> set[str]:
+    return {p.output_form} | {form for (tech, _), (form, _) in m.inputs.routes.items() if tech == p.technology_id}
+
+
+def _yields(m: PortfolioModel, p, e: str, heavy_fraction: float) -> list[tuple[str, float]]:
+    """(form, t out per t of element e in) of plant p: its output form at its recovery, or the
+    routed form at the route's recovery; of "other", only the SEG+ fraction is routed."""
+    rec = m.inputs.recovery[(p.technology_id, e)]
+    route = m.inputs.routes.get((p.technology_id, e))
+    if route is None:
+        return [(p.output_form, rec)]
+    form, routed = route
+    if e != "other":
+        return [(form, routed)]
+    return [(form, heavy_fraction * routed), (p.output_form, (1.0 - heavy_fraction) * rec)]
+
+
 def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
-    """new_p, as capacity terms (-new_p); with proposals it is what the funded ones add."""
+    """new_p, as capacity terms (-ramp share x new_p: a plant decided in decision_year runs
+    at its ramp curve's share in the target year); with proposals, what the funded ones add."""
     name = _slug("new", len(m.new_capacity), *key)
     if key in t.projects_at:
         v = m.new_capacity[key] = m.prob.add_variable(name, 0)
         m.row("project_capacity", key, [(v, 1.0), *((y, -tpa) for y, tpa in t.projects_at[key])], "==", 0.0)
-        return [(v, -1.0)]
+        return [(v, -p.new_share)]
     v = m.new_capacity[key] = m.prob.add_variable(name, 0, p.max_new_tpa)
     t.budget_musd.append((v, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
     t.annual_cost_musd.append((v, p.annual_capex_usd_per_tpa / USD_PER_MUSD))
@@ -96,25 +119,37 @@ def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
         b = m.build[key] = m.prob.add_variable(_slug("build", len(m.build), *key), cat="Binary")
         m.row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
         m.row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
-    return [(v, -1.0)]
+    return [(v, -p.new_share)]
 
 
 def _throughput(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
-    """x_{p,e}: drawn from the site's stock of p's input form, recovered into its output form."""
+    """x_{p,e,o}: drawn from the site's stock of p's input form of origin class o, recovered
+    into its output (or routed) form, keeping the origin class."""
     capacity: Pairs = []
     for e in ELEMENTS:
-        x = m.throughput[(*key, e)] = m.prob.add_variable(_slug("proc", len(m.throughput), *key, e), 0)
-        capacity.append((x, 1.0))
-        t.balance[(p.site_id, p.input_form, e)].append((x, -1.0))
-        t.balance[(p.site_id, p.output_form, e)].append((x, m.inputs.recovery[(p.technology_id, e)]))
-        if p.opex_usd_per_t:
-            t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD))
+        for o in m.inputs.origins:
+            x = m.throughput[(*key, e, o)] = m.prob.add_variable(_slug("proc", len(m.throughput), *key, e, o), 0)
+            capacity.append((x, 1.0))
+            t.balance[(p.site_id, p.input_form, e, o)].append((x, -1.0))
+            for form, coef in _yields(m, p, e, m.inputs.heavy_other_mixed):
+                t.balance[(p.site_id, form, e, o)].append((x, coef))
+            if p.opex_usd_per_t:
+                t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD))
     return capacity
+
+
+def may_take(f, p) -> bool:
+    """Ownership: a captive feed goes only to its owner's plants; a captive plant (no toll
+    processing) takes only its owner's feed."""
+    if f.captive and p.owner != f.owner:
+        return False
+    return bool(p.toll_processing) or p.owner == f.owner
 
 
 def build_feeds(m: PortfolioModel, t: Terms) -> None:
     """Raw feed (concentrate, ore, scrap) goes from its source straight into a plant, in the
-    feed's own element split: no plant can take only a feed's Dy and leave its La and Ce."""
+    feed's own element split: no plant can take only a feed's Dy and leave its La and Ce.
+    Only plants the ownership rules allow (may_take) are offered the feed."""
     inputs = m.inputs
     takers: dict[str, list] = defaultdict(list)
     for p in inputs.plants.itertuples(index=False):
@@ -124,7 +159,7 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
         u = m.feed_use[f.feedstock_id] = m.prob.add_variable(_slug("feed", f.feedstock_id), 0, f.supply_tpa)
         dispatch: Pairs = [(u, 1.0)]
         shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
-        for p in takers[f.form]:
+        for p in (p for p in takers[f.form] if may_take(f, p)):
             usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
             if usd_per_t is not None:
                 dispatch.append((_feed_delivery(m, t, f, p, shares, usd_per_t), -1.0))
@@ -141,7 +176,8 @@ def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], 
         t.annual_cost_musd.append((d, per_t / USD_PER_MUSD))
     for e, share in shares.items():
         if share:
-            t.balance[(p.site_id, p.output_form, e)].append((d, share * m.inputs.recovery[(p.technology_id, e)]))
+            for form, coef in _yields(m, p, e, f.heavy_other_fraction):
+                t.balance[(p.site_id, form, e, f.origin_class)].append((d, share * coef))
     return d
 
 
@@ -149,26 +185,33 @@ def build_capacity(m: PortfolioModel, t: Terms) -> None:
     """capacity_limit[p]: input drawn and delivered, less new capacity, within existing capacity."""
     for p in m.inputs.plants.itertuples(index=False):
         key = (p.site_id, p.technology_id)
-        m.row("capacity_limit", key, t.capacity[key], "<=", p.existing_tpa)
+        m.row("capacity_limit", key, t.capacity[key], "<=", p.existing_available_tpa)
 
 
 def build_shipments(m: PortfolioModel, t: Terms) -> None:
-    """s_{a,e}: intermediate product shipped along a link, out of one site's balance into another's."""
+    """s_{a,e,o}: intermediate product shipped along a link, out of one site's balance into
+    another's, keeping its origin class."""
     for a in t.intermediate_arcs:
         for e in ELEMENTS:
-            s = m.prob.add_variable(_slug("ship", len(m.shipment), a.from_site, a.to_site, a.form, e), 0)
-            m.shipment[(a.from_site, a.to_site, a.form, e)] = s
-            t.balance[(a.from_site, a.form, e)].append((s, -1.0))
-            t.balance[(a.to_site, a.form, e)].append((s, 1.0))
-            t.annual_cost_musd.append((s, a.usd_per_t / USD_PER_MUSD))
+            for o in m.inputs.origins:
+                key = (a.from_site, a.to_site, a.form, e, o)
+                s = m.shipment[key] = m.prob.add_variable(_slug("ship", len(m.shipment), *key), 0)
+                t.balance[(a.from_site, a.form, e, o)].append((s, -1.0))
+                t.balance[(a.to_site, a.form, e, o)].append((s, 1.0))
+                t.annual_cost_musd.append((s, a.usd_per_t / USD_PER_MUSD))
 
 
 def build_deliveries(m: PortfolioModel, t: Terms) -> None:
-    """d_{i,f,e}: separated oxide and metal delivered to users (mixed product cannot leave)."""
-    for site, form, e in sorted(k for k in t.balance if k[1] in PRODUCT_FORMS):
-        d = m.delivery[(site, form, e)] = m.prob.add_variable(_slug("deliver", len(m.delivery), site, form, e), 0)
-        t.balance[(site, form, e)].append((d, -1.0))
-        t.delivered[(e, form)].append((d, 1.0))
+    """d_{i,f,e,o}: separated oxide and metal delivered to users; k_{i,f,e,o}: routed product
+    (heavy concentrate) stocked or sold as concentrate, never credited. Mixed product cannot leave."""
+    routed = {form for form, _ in m.inputs.routes.values()} - set(PRODUCT_FORMS)
+    for key in sorted(k for k in t.balance if k[1] in PRODUCT_FORMS):
+        d = m.delivery[key] = m.prob.add_variable(_slug("deliver", len(m.delivery), *key), 0)
+        t.balance[key].append((d, -1.0))
+        t.delivered[(key[2], key[1])].append((d, 1.0))
+    for key in sorted(k for k in t.balance if k[1] in routed):
+        k_var = m.stock[key] = m.prob.add_variable(_slug("stock", len(m.stock), *key), 0)
+        t.balance[key].append((k_var, -1.0))
 
 
 def build_balances(m: PortfolioModel, t: Terms) -> None:
@@ -220,6 +263,8 @@ def build_objectives(m: PortfolioModel, t: Terms) -> None:
     if m.max_import_reliance is not None:
         m.objectives["max_import_reliance"] = [(m.max_import_reliance, 1.0)]
     m.objectives["tie_break"] = [(v, TIE_BREAK_MUSD * _tie_break_weight(v.name)) for v in m.prob.variables()]
+    foreign = m.inputs.feeds.loc[m.inputs.feeds["origin_class"] == "foreign", "feedstock_id"]
+    m.objectives["tie_break"] += [(m.feed_use[k], FOREIGN_FEED_TIE_MUSD) for k in foreign]
 
 
 def build_floors(m: PortfolioModel, t: Terms) -> None:

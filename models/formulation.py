@@ -31,13 +31,14 @@ class PortfolioModel:
     objective: str
     prob: pulp.LpProblem
     new_capacity: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech)
-    # (site, tech, element): input drawn from the site's stock of intermediate product
+    # (site, tech, element, origin class): input drawn from the site's stock of intermediate product
     throughput: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     feed_use: dict[str, pulp.LpVariable] = field(default_factory=dict)  # feedstock_id
     # (feedstock, site, tech): raw feed delivered straight into a plant, at the feed's split
     feed_delivery: dict[Key, pulp.LpVariable] = field(default_factory=dict)
-    shipment: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (from, to, form, element)
-    delivery: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, form, element)
+    shipment: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (from, to, form, element, origin)
+    delivery: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, form, element, origin)
+    stock: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, routed form, element, origin)
     credited: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (element, form)
     imports: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     unmet: dict[Key, pulp.LpVariable] = field(default_factory=dict)

@@ -9,6 +9,32 @@ from models.settings import ModelSettings
 from sites import Catalog
 from sites.sets import ELEMENTS, PRODUCT_FORMS  # noqa: F401  (PRODUCT_FORMS: forms delivered to demand)
 
+# timing_case -> (first_output_year column, ramp share column): early output comes with the
+# fast ramp, late output with the slow one (docs/model.md, "Timing and ramp-up")
+TIMING_COLUMNS = {"early": ("low", "high"), "base": ("base", "base"), "late": ("high", "low")}
+DOMESTIC, FOREIGN = "domestic", "foreign"  # origin classes tracked through the balances
+FOREIGN_ORIGINS = ("imported_concentrate",)
+# SEG+ other than Dy and Tb, as a share of the "other" REO in intermediate mixed product
+# (recycled or leached), whose feed mix the LP does not track: a-heavy-other-light (0.01-0.03)
+HEAVY_OTHER_ASSUMPTION = "a-heavy-other-light"
+HEAVY_OTHER_DEFAULT = 0.02
+
+
+def ramp_share(curves: dict[str, list[tuple[int, float]]], curve: str, first_year: float, target_year: int) -> float:
+    """Share of nameplate in target_year of an asset whose first year of output is first_year:
+    0 before it, the curve's row for year (target - first + 1), the last row's share after."""
+    year = int(target_year - first_year) + 1
+    shares = [share for y, share in curves[curve] if y <= year]
+    return shares[-1] if shares else 0.0
+
+
+def ramp_curves(catalog: Catalog, column: str) -> dict[str, list[tuple[int, float]]]:
+    """curve -> [(year of output, share of nameplate)] in year order, share column low/base/high."""
+    curves: dict[str, list[tuple[int, float]]] = {}
+    for r in catalog.ramp_curves.sort_values(["curve_id", "year"]).itertuples(index=False):
+        curves.setdefault(r.curve_id, []).append((int(r.year), float(getattr(r, f"share_{column}"))))
+    return curves
+
 
 def capital_recovery_factor(rate: float, life_years: float) -> float:
     """Annuity factor turning an up-front capex into an equal yearly cost."""
@@ -25,7 +51,8 @@ class ModelInputs:
     sites: pd.DataFrame  # site_id, name, state, latitude, longitude, cost_multiplier, operator
     plants: pd.DataFrame  # one row per (site, technology) that exists or may be built
     recovery: dict[tuple[str, str], float]  # (technology, element) -> fraction
-    feeds: pd.DataFrame  # feedstock_id, site_id, form, supply_tpa, share per element
+    feeds: pd.DataFrame  # feedstock_id, site_id, form, supply_tpa (ramped, usable), share per element,
+    #                       origin, origin_class, owner, captive, heavy_other_fraction (FEED_COLUMNS)
     demand_t: dict[tuple[str, str], float]  # (element, form) -> t/yr, magnet elements only
     imports_t: dict[tuple[str, str], float]
     weights: dict[str, float]  # magnet element -> weight
@@ -39,12 +66,22 @@ class ModelInputs:
     project_mode: str  # "fixed" or "choose"
     discrete_sizes: bool  # new plants are 0 or within [min_size_tpa, max_new_tpa] (MILP)
     min_value_per_musd: float  # weighted t/yr a further federal $1M must add (0: no floor)
+    # (technology, element) -> (form, recovery): elements a technology puts out in another form
+    # than its output form (light SX: Dy, Tb and SEG+ to heavy_concentrate)
+    routes: dict[tuple[str, str], tuple[str, float]]
+    heavy_other_mixed: float  # SEG+ share of "other" in intermediate mixed product
+    origins: tuple[str, ...]  # origin classes with feed: ("domestic",) or ("domestic", "foreign")
+    demand_scope: str  # whose demand demand_t is (magnet_makers or us_consumption)
 
 
 PLANT_COLUMNS = [
     "site_id", "technology_id", "input_form", "output_form", "existing_tpa", "buildable",
     "max_new_tpa", "min_size_tpa", "capex_usd_per_tpa", "annual_capex_usd_per_tpa", "opex_usd_per_t",
+    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis",
 ]
+FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", *[f"share_{e.lower()}" for e in ELEMENTS],
+                "nameplate_tpa", "first_output_year", "ramp_share", "foreign_share", "origin", "origin_class",
+                "origin_country", "owner", "captive", "heavy_other_fraction"]
 PROJECT_COLUMNS = ["project_id", "applicant", "site_id", "technology_id", "capacity_tpa", "federal_usd", "capex_usd"]
 
 
@@ -61,6 +98,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     weights, price = _element_values(catalog, settings)
     demand, imports = _demand_and_imports(catalog, settings, magnet=tuple(weights))
     penalty_x = _setting(settings.unmet_penalty_x_price, catalog, "unmet_penalty_x_price")
+    origins = (DOMESTIC, FOREIGN) if (feeds["origin_class"] == FOREIGN).any() else (DOMESTIC,)
     return ModelInputs(
         sites=sites,
         plants=plants,
@@ -79,7 +117,23 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         project_mode=settings.project_mode,
         discrete_sizes=settings.min_plant_size or settings.plant_size_range_tpa is not None,
         min_value_per_musd=settings.min_value_per_musd,
+        routes=_routes(catalog, techs),
+        heavy_other_mixed=_heavy_other_mixed(catalog),
+        origins=origins,
+        demand_scope=settings.demand_scope,
     )
+
+
+def _routes(catalog: Catalog, techs: pd.DataFrame) -> dict[tuple[str, str], tuple[str, float]]:
+    """technology_outputs.csv at its base recovery, for the technologies in the model."""
+    return {(r.technology_id, r.element): (r.output_form, float(r.recovery_base))
+            for r in catalog.technology_outputs.itertuples(index=False) if r.technology_id in techs.index}
+
+
+def _heavy_other_mixed(catalog: Catalog) -> float:
+    """The catalog's a-heavy-other-light base value, else its documented default."""
+    rows = catalog.assumptions[catalog.assumptions["assumption_id"] == HEAVY_OTHER_ASSUMPTION]
+    return float(rows["base"].iloc[0]) if len(rows) else HEAVY_OTHER_DEFAULT
 
 
 def _setting(value: float | None, catalog: Catalog, parameter: str) -> float:
@@ -107,46 +161,81 @@ def _buildable(settings: ModelSettings, sites: pd.DataFrame, techs: pd.DataFrame
 def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, techs: pd.DataFrame,
             projects: pd.DataFrame, rate: float) -> pd.DataFrame:
     """One row per (site, technology) with existing capacity or that may be built (set P)."""
-    existing = catalog.site_capacity.groupby(["site_id", "technology_id"])["existing_tpa"].sum()
-    pairs = {p for p in existing.index if p[0] in set(sites["site_id"]) and p[1] in techs.index}
+    existing = _existing(catalog, settings)
+    pairs = {p for p in existing if p[0] in set(sites["site_id"]) and p[1] in techs.index}
     buildable = _buildable(settings, sites, techs, projects)
     size_range = settings.plant_size_range_tpa
-    multiplier = sites.set_index("site_id")["cost_multiplier"]
-    capex_col = f"capex_usd_per_tpa_{settings.capex_case}"
+    operator = sites.set_index("site_id")["operator"]
+    curves = ramp_curves(catalog, TIMING_COLUMNS[settings.timing_case][1])
     rows = []
     for site_id, tech in sorted(pairs | buildable):
         t = techs.loc[tech]
-        capex = float(t[capex_col]) * settings.capex_multiplier * float(multiplier[site_id])
-        rows.append(
-            {
-                "site_id": site_id,
-                "technology_id": tech,
-                "input_form": t["input_form"],
-                "output_form": t["output_form"],
-                "existing_tpa": float(existing.get((site_id, tech), 0.0)),
-                "buildable": (site_id, tech) in buildable,
-                "max_new_tpa": float(size_range[1] if size_range else t["max_size_tpa"]),
-                "min_size_tpa": float(size_range[0] if size_range else t["min_size_tpa"]),
-                "capex_usd_per_tpa": capex,
-                "annual_capex_usd_per_tpa": capex * capital_recovery_factor(rate, float(t["life_years"])),
-                "opex_usd_per_t": float(t["opex_usd_per_t"]),
-            }
-        )
+        capex, basis = _capex(catalog, settings, sites, t, site_id)
+        nameplate, available, owner, toll = existing.get((site_id, tech), (0.0, 0.0, operator[site_id], True))
+        first_new = settings.decision_year + float(t["lead_time_years"])
+        rows.append({
+            "site_id": site_id, "technology_id": tech, "input_form": t["input_form"], "output_form": t["output_form"],
+            "existing_tpa": nameplate, "buildable": (site_id, tech) in buildable,
+            "max_new_tpa": float(size_range[1] if size_range else t["max_size_tpa"]),
+            "min_size_tpa": float(size_range[0] if size_range else t["min_size_tpa"]),
+            "capex_usd_per_tpa": capex,
+            "annual_capex_usd_per_tpa": capex * capital_recovery_factor(rate, float(t["life_years"])),
+            "opex_usd_per_t": float(t["opex_usd_per_t"]),
+            "owner": owner, "toll_processing": toll, "existing_available_tpa": available,
+            "new_share": ramp_share(curves, t["ramp_curve"], first_new, settings.target_year), "capex_basis": basis,
+        })
     return pd.DataFrame(rows, columns=PLANT_COLUMNS)
 
 
+def _existing(catalog: Catalog, settings: ModelSettings) -> dict[tuple[str, str], tuple[float, float, str, bool]]:
+    """(site, technology) -> (nameplate t/yr, t/yr available in the target year after ramp-up,
+    owner, toll_processing) of the capacity already built or funded."""
+    first_col, share_col = TIMING_COLUMNS[settings.timing_case]
+    curves = ramp_curves(catalog, share_col)
+    out: dict[tuple[str, str], tuple[float, float, str, bool]] = {}
+    for r in catalog.site_capacity.sort_values(["site_id", "technology_id"]).itertuples(index=False):
+        share = ramp_share(curves, r.ramp_curve, getattr(r, f"first_output_year_{first_col}"), settings.target_year)
+        nameplate, available, _, _ = out.get((r.site_id, r.technology_id), (0.0, 0.0, "", True))
+        out[(r.site_id, r.technology_id)] = (nameplate + float(r.existing_tpa),
+                                             available + float(r.existing_tpa) * share, r.owner, bool(r.toll_processing))
+    return out
+
+
+def _capex(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, t: pd.Series,
+           site_id: str) -> tuple[float, str]:
+    """$ per t/yr of new capacity and its basis: the brownfield figure (no site multiplier, the
+    saving is inside it) where the site already runs a processing plant, else greenfield x
+    the site's cost multiplier (docs/data.md, technologies)."""
+    running = set(catalog.site_capacity.loc[catalog.site_capacity["existing_tpa"] > 0, "site_id"])
+    if site_id in running:
+        return float(t[f"capex_brownfield_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier, "brownfield"
+    multiplier = float(sites.set_index("site_id").at[site_id, "cost_multiplier"])
+    return float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier * multiplier, "greenfield"
+
+
 def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame) -> pd.DataFrame:
-    """Feedstocks at kept sites that deliver by the target year (set K), in the supply case."""
-    feeds = catalog.feedstocks
-    first_year = settings.decision_year if settings.existing_feeds_only else settings.target_year
-    feeds = feeds[
-        feeds["site_id"].isin(sites["site_id"])
-        & (feeds["start_year"] <= first_year)
-        & ~feeds["feedstock_id"].isin(settings.exclude_feedstocks)
-    ]
-    feeds = feeds.assign(supply_tpa=feeds[f"supply_tpa_{settings.supply_case}"].astype(float))
-    feeds = feeds[["feedstock_id", "site_id", "form", "supply_tpa", *[f"share_{e.lower()}" for e in ELEMENTS]]]
-    return feeds.sort_values("feedstock_id").reset_index(drop=True)
+    """Feedstocks at kept sites with first output by the target year (set K; by the decision
+    year with existing_feeds_only): usable supply = nameplate x ramp share in the target year
+    x the import case's foreign-concentrate share for imported concentrate."""
+    first_col, share_col = TIMING_COLUMNS[settings.timing_case]
+    curves = ramp_curves(catalog, share_col)
+    feeds = catalog.feedstocks.assign(first_output_year=catalog.feedstocks[f"first_output_year_{first_col}"])
+    by = settings.decision_year if settings.existing_feeds_only else settings.target_year
+    feeds = feeds[feeds["site_id"].isin(sites["site_id"]) & (feeds["first_output_year"] <= by)
+                  & ~feeds["feedstock_id"].isin(settings.exclude_feedstocks)].copy()
+    case = catalog.import_cases.set_index("case")
+    foreign = float(case.at[settings.import_case, "foreign_concentrate_share_base"]) \
+        if settings.import_case in case.index else 1.0
+    feeds["nameplate_tpa"] = feeds[f"supply_tpa_{settings.supply_case}"].astype(float)
+    feeds["ramp_share"] = [ramp_share(curves, c, y, settings.target_year)
+                           for c, y in zip(feeds["ramp_curve"], feeds["first_output_year"])]
+    feeds["origin_class"] = [FOREIGN if o in FOREIGN_ORIGINS else DOMESTIC for o in feeds["origin"]]
+    feeds["foreign_share"] = [foreign if o == FOREIGN else 1.0 for o in feeds["origin_class"]]
+    feeds["supply_tpa"] = feeds["nameplate_tpa"] * feeds["ramp_share"] * feeds["foreign_share"]
+    other = feeds["share_other"].astype(float)
+    feeds["heavy_other_fraction"] = [h / o if o > 0 else 0.0 for h, o in zip(feeds["heavy_other_share"], other)]
+    feeds["captive"] = feeds["captive"].astype(bool)
+    return feeds[FEED_COLUMNS].sort_values("feedstock_id").reset_index(drop=True)
 
 
 def _element_values(catalog: Catalog, settings: ModelSettings) -> tuple[dict[str, float], dict[str, float]]:
@@ -160,17 +249,28 @@ def _element_values(catalog: Catalog, settings: ModelSettings) -> tuple[dict[str
 
 def _demand_and_imports(catalog: Catalog, settings: ModelSettings,
                         magnet: tuple[str, ...]) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
-    """t/yr per (element, form) with positive demand in the target year (set D), and the
-    imports available for each in the import case; the scenario's figures override."""
+    """t/yr per (element, form) with positive demand in the target year (set D): demand.csv
+    plus the demand scope's extra rows; and the imports available for each in the import
+    case, the scope's extra demand importable at the same share of demand as demand.csv's
+    base case that year. The scenario's figures override both."""
     demand_col = f"demand_t_{settings.demand_case}"
-    demand = {
-        (r.element, r.form): float(getattr(r, demand_col))
-        for r in catalog.demand.itertuples(index=False)
-        if r.element in magnet and r.target_year == settings.target_year
-    }
-    demand.update({k: float(v) for k, v in settings.demand_t.items()})
+    rows = catalog.demand[catalog.demand["target_year"] == settings.target_year]
+    demand = {(r.element, r.form): float(getattr(r, demand_col)) for r in rows.itertuples(index=False)
+              if r.element in magnet}
+    base = {(r.element, r.form): float(r.demand_t_base) for r in rows.itertuples(index=False)}
     case = catalog.imports[catalog.imports["case"] == settings.import_case]
     imports = {(r.element, r.form): float(r.available_t) for r in case.itertuples(index=False)}
+    scope = catalog.demand_scopes
+    scope = scope[(scope["scope"] == settings.demand_scope) & (scope["target_year"] == settings.target_year)]
+    for r in scope.itertuples(index=False):
+        key = (r.element, r.form)
+        if r.element not in magnet:
+            continue
+        extra = float(getattr(r, f"extra_t_{settings.demand_case}"))
+        demand[key] = demand.get(key, 0.0) + extra
+        if base.get(key):
+            imports[key] = imports.get(key, 0.0) + extra * imports.get(key, 0.0) / base[key]
+    demand.update({k: float(v) for k, v in settings.demand_t.items()})
     imports.update({k: float(v) for k, v in settings.imports_t.items()})
     demand = {k: v for k, v in sorted(demand.items()) if v > 0}
     return demand, {k: imports.get(k, 0.0) for k in demand}
@@ -189,6 +289,8 @@ def _arcs(catalog: Catalog, sites: pd.DataFrame, plants: pd.DataFrame, feeds: pd
           usd_per_tkm: float) -> pd.DataFrame:
     """Shipping links worth modelling: from a site that can hold a form to one that can process it."""
     holds = set(zip(feeds["site_id"], feeds["form"])) | set(zip(plants["site_id"], plants["output_form"]))
+    routed = catalog.technology_outputs.groupby("technology_id")["output_form"].agg(set).to_dict()
+    holds |= {(p.site_id, f) for p in plants.itertuples(index=False) for f in routed.get(p.technology_id, ())}
     takes = set(zip(plants["site_id"], plants["input_form"]))
     km = catalog.distances_km()
     circuity = catalog.parameter("road_circuity")

@@ -59,7 +59,7 @@ def snapshot(model: PortfolioModel) -> Snapshot:
         credited[e] += _v(model.credited[(e, form)])
         demand[e] += t
     domestic = {e: 0.0 for e in magnet}
-    for (_, form, e), var in model.delivery.items():
+    for (_, form, e, _origin), var in model.delivery.items():
         if e in domestic and (e, form) in inputs.demand_t:
             domestic[e] += _v(var)
     plants = inputs.plants
@@ -141,12 +141,16 @@ def element_clause(by_element_per_musd: dict[str, float]) -> str:
 
 
 def sentence(status: str, objective: str, per_musd: float, binds: bool | None,
-             by_element_per_musd: dict[str, float] | None, federal_usd: float, budget_usd: float) -> str:
+             by_element_per_musd: dict[str, float] | None, federal_usd: float, budget_usd: float,
+             floor: float = 0.0) -> str:
     """The marginal value in plain words. binds None: judge by the rate itself (no re-solve
-    said whether the budget binds)."""
+    said whether the budget binds). floor: the value floor, if the run has one."""
     if status != "optimal":
         return "No marginal value: the scenario did not solve."
     if not (binds if binds is not None else abs(per_musd) >= ZERO_RATE):
+        if floor > 0:
+            return (f"Spending stops at the value floor (${federal_usd / 1e6:,.1f}M of ${budget_usd / 1e6:,.1f}M "
+                    f"used): no further plant adds {floor:g} weighted t/yr per federal $1M.")
         return (f"The budget does not bind (${federal_usd / 1e6:,.1f}M of ${budget_usd / 1e6:,.1f}M used): "
                 "more federal money would not add supply.")
     per_100m = 100 * per_musd

@@ -13,7 +13,8 @@ from models.formulation import PortfolioModel, build_model
 from models.inputs import prepare
 from models.result import PortfolioResult, read_tables, tables_result
 from models.settings import ModelSettings
-from models.solve import Solution, StageSolver
+from models.solve import Solution, StageSolver, solved_value
+from models.valuation import plant_additions
 from models.summary import RunLabel
 from sites import Catalog
 
@@ -59,8 +60,11 @@ class Pipeline:
         """Tables and summary of the latest solve. with_marginal: measure the value of money
         (when solved); fixed_capacity: proposals evaluated as built, money buys nothing more."""
         reading = read_tables(self.model, self.solution)  # before the marginal step moves the variables
+        sizes = {k: solved_value(v) for k, v in self.model.new_capacity.items()}
         value = self.marginal_value()[1] if with_marginal and self.solution.optimal else None
-        return tables_result(self.model, self.solution, reading, value, label, fixed_capacity, self.solver.budget_usd)
+        added = plant_additions(self.solver, sizes) if with_marginal and self.solution.optimal else {}
+        return tables_result(self.model, self.solution, reading, value, label, fixed_capacity, self.solver.budget_usd,
+                             added)
 
 
 def plan(catalog: Catalog, settings: ModelSettings, label: RunLabel | None = None,

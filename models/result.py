@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from models.families import _yields as yields
 from models.formulation import PortfolioModel
 from models.marginal import MarginalValue
 from models.solve import ZERO_T, Solution, solved_value as _v
 from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
+from models.valuation import per_weighted_t
 from sites.sets import ELEMENTS
 
 __all__ = ["OBJECTIVE_UNITS", "PortfolioResult", "extract", "Reading", "plant_inputs_t", "read_tables", "tables_result"]
@@ -17,13 +19,18 @@ __all__ = ["OBJECTIVE_UNITS", "PortfolioResult", "extract", "Reading", "plant_in
 DECIMALS = 6  # rounding for output tables: byte-identical files across runs
 
 CAPACITY_COLUMNS = ["site_id", "site_name", "state", "technology", "existing_tpa", "new_tpa", "total_tpa",
-                    "throughput_tpa", "capex_usd", "federal_usd"]
-ELEMENT_COLUMNS = ["element", "demand_t", "domestic_t", "imports_t", "unmet_t", "import_reliance"]
+                    "throughput_tpa", "capex_usd", "federal_usd", "available_tpa", "capex_basis", "owner",
+                    "weighted_added_t", "federal_usd_per_weighted_t"]
+ELEMENT_COLUMNS = ["element", "demand_t", "domestic_t", "imports_t", "unmet_t", "import_reliance",
+                   "foreign_feed_t", "foreign_feed_reliance", "heavy_concentrate_t"]
+FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", "used_tpa", "nameplate_tpa", "first_output_year",
+                "ramp_share", "foreign_share", "origin", "origin_country", "owner", "captive"]
 FLOW_COLUMNS = ["from_site", "to_site", "form", "element", "tonnes", "distance_km", "transport_usd"]
 PORTFOLIO_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
                      "total_capex_usd"]
-PRODUCTION_COLUMNS = ["site_id", "technology", "element", "input_t", "output_t"]
-BY_FORM_COLUMNS = ["element", "form", "demand_t", "domestic_t", "credited_t", "imports_t", "unmet_t"]
+PRODUCTION_COLUMNS = ["site_id", "technology", "element", "input_t", "output_t", "routed_form", "routed_t"]
+BY_FORM_COLUMNS = ["element", "form", "demand_t", "domestic_t", "credited_t", "imports_t", "unmet_t",
+                   "from_foreign_feed_t", "foreign_feed_t"]
 
 
 @dataclass
@@ -72,15 +79,15 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
     projects["funded"] = [round(_v(model.funded[q])) for q in projects["project_id"]]
     capacity, production = _plant_tables(model, projects)
     by_form = _by_form(model)
-    feeds = model.inputs.feeds[["feedstock_id", "site_id", "form", "supply_tpa"]].copy()
+    feeds = model.inputs.feeds.copy()
     feeds["used_tpa"] = [_v(model.feed_use[f]) for f in feeds["feedstock_id"]]
     return Reading({
         "capacity": capacity,
         "production": production,
-        "elements": _element_totals(by_form),
+        "elements": _element_totals(by_form, _stocked(model)),
         "elements_by_form": by_form,
         "flows": _flows(model),
-        "feeds": feeds,
+        "feeds": feeds[FEED_COLUMNS],
         "portfolio": _portfolio(model, capacity, projects),
         "duals": _duals(model, solution),
         "projects": projects,
@@ -89,13 +96,23 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
 
 def tables_result(model: PortfolioModel, solution: Solution, reading: Reading,
                   marginal: MarginalValue | None = None, label: RunLabel | None = None,
-                  fixed_capacity: bool = False, budget_usd: float | None = None) -> PortfolioResult:
-    """The result of read_tables' tables: summary from the unrounded totals, tables tidied."""
+                  fixed_capacity: bool = False, budget_usd: float | None = None,
+                  added: dict | None = None) -> PortfolioResult:
+    """The result of read_tables' tables: summary from the unrounded totals, tables tidied.
+    added: weighted t/yr each new plant adds (models/valuation.py), for the capacity table."""
     capacity = reading.tables["capacity"]
+    if added:
+        keys = list(zip(capacity["site_id"], capacity["technology"]))
+        capacity["weighted_added_t"] = [added.get(k, float("nan")) for k in keys]
+        capacity["federal_usd_per_weighted_t"] = [
+            per_weighted_t(f, added[k]) if k in added else float("nan") for k, f in zip(keys, capacity["federal_usd"])]
     capex = float(capacity["capex_usd"].sum()) if len(capacity) else 0.0
     federal = float(capacity["federal_usd"].sum()) if len(capacity) else 0.0
+    elements = reading.tables["elements"]
+    reliance = {col: {e: round(float(v), DECIMALS) + 0.0 for e, v in zip(elements["element"], elements[col])}
+                for col in ("import_reliance", "foreign_feed_reliance")}
     summary = summarise(model, solution, reading.weighted_supply, capex, federal, marginal, label, fixed_capacity,
-                        budget_usd)
+                        budget_usd, reliance)
     return PortfolioResult(status=solution.status, summary=summary,
                            **{name: _tidy(frame) for name, frame in reading.tables.items()})
 
@@ -107,12 +124,16 @@ def _plant_tables(model: PortfolioModel, projects: pd.DataFrame) -> tuple[pd.Dat
     funded = projects[projects["funded"] == 1]
     project_money = funded.groupby(["site_id", "technology_id"])[["capex_usd", "federal_usd"]].sum()
     plant_input = plant_inputs_t(model)
+    plant_output = plant_outputs_t(model)
     production_rows, capacity_rows = [], []
     for (site, tech), p in inputs.plants.set_index(["site_id", "technology_id"]).iterrows():
         new = _v(model.new_capacity[(site, tech)]) if (site, tech) in model.new_capacity else 0.0
         inputs_t = {e: plant_input.get((site, tech, e), 0.0) for e in ELEMENTS}
         for e in ELEMENTS:
-            production_rows.append((site, tech, e, inputs_t[e], inputs_t[e] * inputs.recovery[(tech, e)]))
+            out = plant_output.get((site, tech, e), {})
+            routed = [f for f in out if f != p.output_form]
+            production_rows.append((site, tech, e, inputs_t[e], out.get(p.output_form, 0.0),
+                                    routed[0] if routed else "", out.get(routed[0], 0.0) if routed else 0.0))
         total = p.existing_tpa + new
         if total <= ZERO_T:
             continue
@@ -122,28 +143,49 @@ def _plant_tables(model: PortfolioModel, projects: pd.DataFrame) -> tuple[pd.Dat
         else:
             capex = new * p.capex_usd_per_tpa
             federal = capex * inputs.federal_share
+        available = p.existing_available_tpa + p.new_share * new
         capacity_rows.append((site, sites.at[site, "name"], sites.at[site, "state"], tech, p.existing_tpa, new, total,
-                              sum(inputs_t.values()), capex, federal))
+                              sum(inputs_t.values()), capex, federal, available, p.capex_basis if new > 0 else "",
+                              p.owner, float("nan"), float("nan")))
     production = pd.DataFrame(production_rows, columns=PRODUCTION_COLUMNS)
     return pd.DataFrame(capacity_rows, columns=CAPACITY_COLUMNS), production[production["input_t"] > 0]
 
 
 def _by_form(model: PortfolioModel) -> pd.DataFrame:
-    """Demand, delivery, credit, imports and unmet per (element, form) with demand."""
+    """Demand, delivery, credit, imports and unmet per (element, form) with demand. Credit goes
+    first to product made from domestic feed: foreign_feed_t is the credited tonnage that only
+    product made from imported concentrate can cover."""
     rows = []
     for (e, form), demand in model.inputs.demand_t.items():
-        domestic = sum(_v(v) for (s, f, el), v in model.delivery.items() if f == form and el == e)
-        rows.append((e, form, demand, domestic, _v(model.credited[(e, form)]),
-                     _v(model.imports[(e, form)]), _v(model.unmet[(e, form)])))
+        by_origin: dict[str, float] = defaultdict(float)
+        for (_, f, el, origin), v in model.delivery.items():
+            if f == form and el == e:
+                by_origin[origin] += _v(v)
+        credited = _v(model.credited[(e, form)])
+        foreign = by_origin["foreign"]
+        credited_foreign = min(foreign, max(0.0, credited - by_origin["domestic"]))
+        rows.append((e, form, demand, sum(by_origin.values()), credited, _v(model.imports[(e, form)]),
+                     _v(model.unmet[(e, form)]), foreign, credited_foreign))
     return pd.DataFrame(rows, columns=BY_FORM_COLUMNS)
 
 
-def _element_totals(by_form: pd.DataFrame) -> pd.DataFrame:
-    """elements.csv: per magnet element over forms; reliance = (demand - credited) / demand."""
+def _stocked(model: PortfolioModel) -> dict[str, float]:
+    """element -> t/yr of routed product (heavy concentrate) stocked or sold, not separated."""
+    out: dict[str, float] = defaultdict(float)
+    for (_, _, e, _), var in model.stock.items():
+        out[e] += _v(var)
+    return out
+
+
+def _element_totals(by_form: pd.DataFrame, stocked: dict[str, float]) -> pd.DataFrame:
+    """elements.csv: per magnet element over forms; import reliance = (demand - credited) /
+    demand; foreign-feed reliance = credited tonnes made from imported concentrate / demand."""
     totals = by_form.groupby("element", sort=False)[["demand_t", "domestic_t", "credited_t", "imports_t",
-                                                     "unmet_t"]].sum()
+                                                     "unmet_t", "foreign_feed_t"]].sum()
     totals = totals.loc[[e for e in ELEMENTS if e in totals.index]].reset_index()
     totals["import_reliance"] = (totals["demand_t"] - totals["credited_t"]) / totals["demand_t"]
+    totals["foreign_feed_reliance"] = totals["foreign_feed_t"] / totals["demand_t"]
+    totals["heavy_concentrate_t"] = [stocked.get(e, 0.0) for e in totals["element"]]
     return totals[ELEMENT_COLUMNS]
 
 
@@ -182,11 +224,28 @@ def _portfolio(model: PortfolioModel, capacity: pd.DataFrame, projects: pd.DataF
     )
 
 
+def plant_outputs_t(model: PortfolioModel) -> dict[tuple[str, str, str], dict[str, float]]:
+    """(site, technology, element) -> {form: t/yr put out}: the output form and any routed form."""
+    out: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    plants = {(p.site_id, p.technology_id): p for p in model.inputs.plants.itertuples(index=False)}
+    for (site, tech, e, _origin), var in model.throughput.items():
+        for form, coef in yields(model, plants[(site, tech)], e, model.inputs.heavy_other_mixed):
+            out[(site, tech, e)][form] += coef * _v(var)
+    feeds = model.inputs.feeds.set_index("feedstock_id")
+    for (k, site, tech), var in model.feed_delivery.items():
+        t = _v(var)
+        for e in ELEMENTS if t else ():
+            share = float(feeds.at[k, f"share_{e.lower()}"])
+            for form, coef in yields(model, plants[(site, tech)], e, float(feeds.at[k, "heavy_other_fraction"])):
+                out[(site, tech, e)][form] += share * coef * t
+    return out
+
+
 def plant_inputs_t(model: PortfolioModel) -> dict[tuple[str, str, str], float]:
     """(site, technology, element) -> t/yr taken in: raw feed at its split plus intermediate."""
     out: dict[tuple[str, str, str], float] = defaultdict(float)
-    for key, var in model.throughput.items():
-        out[key] += _v(var)
+    for (site, tech, e, _origin), var in model.throughput.items():
+        out[(site, tech, e)] += _v(var)
     feeds = model.inputs.feeds.set_index("feedstock_id")
     for (k, site, tech), var in model.feed_delivery.items():
         t = _v(var)
@@ -203,7 +262,7 @@ def _flows(model: PortfolioModel) -> pd.DataFrame:
     arcs = inputs.arcs.set_index(["from_site", "to_site", "form"])
     feeds = inputs.feeds.set_index("feedstock_id")
     tonnes: dict[tuple[str, str, str, str], float] = defaultdict(float)
-    for (i, j, form, e), var in model.shipment.items():
+    for (i, j, form, e, _origin), var in model.shipment.items():
         tonnes[(i, j, form, e)] += _v(var)
     for (k, site, _tech), var in model.feed_delivery.items():
         origin = feeds.at[k, "site_id"]

@@ -33,6 +33,13 @@ class ModelSettings:
     capex_case: str = "base"
     capex_multiplier: float = 1.0  # on top of capex_case, e.g. 1.5 for a 50% overrun
     import_case: str = "truce"
+    # Which first-output year and ramp-up share of feeds and plants (docs/model.md, Timing):
+    # early = first_output_year_low with the fast ramp (share_high), late = _high with the
+    # slow ramp (share_low), base = both base.
+    timing_case: str = "base"
+    # Whose demand: magnet_makers (demand.csv + missing US magnet makers) or us_consumption
+    # (also magnets the US imports, bare and in products): demand_scopes.csv.
+    demand_scope: str = "magnet_makers"
     weights: dict[str, float] = field(default_factory=dict)  # element -> weight; overrides catalog
     demand_t: dict[tuple[str, str], float] = field(default_factory=dict)  # (element, form) -> t/yr
     imports_t: dict[tuple[str, str], float] = field(default_factory=dict)  # (element, form) -> t/yr

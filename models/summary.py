@@ -58,6 +58,10 @@ class Summary:
     solve_seconds: float
     variables: int
     constraints: int
+    demand_scope: str  # whose demand the run covers (magnet_makers or us_consumption)
+    min_value_per_musd: float  # the value floor: weighted t/yr a federal $1M must add (0: none)
+    import_reliance: dict[str, float]  # magnet element -> share of demand met by imports or unmet
+    foreign_feed_reliance: dict[str, float]  # magnet element -> share of demand met from imported concentrate
     # the marginal value of money as measured by a warm re-solve (runs, not evaluations)
     budget_dual: float | None = None
     budget_binds: bool | None = None
@@ -89,10 +93,12 @@ class Summary:
 
 def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float, capex_usd: float, federal_usd: float,
               marginal: MarginalValue | None = None, label: RunLabel | None = None,
-              fixed_capacity: bool = False, budget_usd: float | None = None) -> Summary:
+              fixed_capacity: bool = False, budget_usd: float | None = None,
+              reliance: dict[str, dict[str, float]] | None = None) -> Summary:
     """The one writer of a Summary. marginal: the measured value of money (else the budget
     row's dual stands in); fixed_capacity: an evaluation of proposals built as proposed;
-    budget_usd: the budget solved with, if a re-solve changed the scenario's."""
+    budget_usd: the budget solved with, if a re-solve changed the scenario's; reliance:
+    {"import_reliance": {element: share}, "foreign_feed_reliance": {...}} from elements.csv."""
     inputs = model.inputs
     budget_usd = inputs.budget_usd if budget_usd is None else budget_usd
     first = model.stages[0][0]
@@ -101,7 +107,7 @@ def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float,
     per_musd = measured["budget_marginal_value"] if marginal is not None else round(dual, DECIMALS)
     text = FIXED_CAPACITY_TEXT if fixed_capacity else sentence(
         solution.status, model.objective, per_musd, measured["budget_binds"], measured["budget_marginal_by_element"],
-        round(federal_usd, 2), budget_usd)
+        round(federal_usd, 2), budget_usd, inputs.min_value_per_musd)
     return Summary(
         objective=model.objective,
         objective_value=round(solution.stage_values.get(first, float("nan")), DECIMALS),
@@ -121,6 +127,10 @@ def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float,
         solve_seconds=round(solution.solve_seconds, 3),
         variables=model.prob.numVariables(),
         constraints=model.prob.numConstraints(),
+        demand_scope=inputs.demand_scope,
+        min_value_per_musd=inputs.min_value_per_musd,
+        import_reliance=dict((reliance or {}).get("import_reliance", {})),
+        foreign_feed_reliance=dict((reliance or {}).get("foreign_feed_reliance", {})),
         **{k: v for k, v in measured.items() if k in MARGINAL_FIELDS},
         **(vars(label) if label is not None else {}),
     )

@@ -35,6 +35,14 @@ class Catalog:
     demand: pd.DataFrame
     imports: pd.DataFrame
     parameters: pd.DataFrame
+    milestones: pd.DataFrame  # (lead_time_basis, milestone) -> years to first output
+    ramp_curves: pd.DataFrame  # (curve_id, year) -> share of nameplate
+    technology_outputs: pd.DataFrame  # (technology, element) routed to another form, e.g. heavy_concentrate
+    capex_anchors: pd.DataFrame  # named plants that calibrate technology capex
+    demand_scopes: pd.DataFrame  # demand added per scope (us_consumption)
+    import_cases: pd.DataFrame  # one row per imports.case
+    trade_events: pd.DataFrame  # dated trade-regime facts
+    production_history: pd.DataFrame  # reported output, for backcasts
     sha256: str  # of the catalog files' bytes, to tie outputs to their inputs
 
     def parameter(self, name: str) -> float:

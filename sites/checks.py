@@ -1,6 +1,8 @@
 """Cross-table sense checks on a typed catalog: references, provenance, splits, ranges, places."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from sites import geo
@@ -19,7 +21,15 @@ COMPOSITE_KEYS = {
     "site_capacity": ("site_id", "technology_id"),
     "demand": ("element", "form", "target_year"),
     "imports": ("case", "element", "form"),
+    "milestones": ("lead_time_basis", "milestone"),
+    "ramp_curves": ("curve_id", "year"),
+    "technology_outputs": ("technology_id", "element"),
+    "demand_scopes": ("scope", "element", "form", "target_year"),
+    "production_history": ("site_id", "feedstock_id", "technology_id", "product", "year"),
 }
+DOMESTIC_ORIGINS = ("domestic_mine", "domestic_byproduct", "domestic_recycling")
+DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+CAPACITY_TOLERANCE = 0.01  # capex_anchors.usd_per_unit vs capex_usd / capacity
 
 
 def _row_id(table: str, frame: pd.DataFrame, i: int) -> str | None:
@@ -65,6 +75,8 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
                 ref_table, ref_col = col.ref.split(".")
                 allowed_ids, what = set(tables[ref_table][ref_col]), f"ids from {files[ref_table]} ({ref_col})"
             for i, v in enumerate(values):
+                if not col.required and _blank(v):
+                    continue  # an optional reference left empty
                 items = v if isinstance(v, list) else [v]
                 bad = [x for x in items if x not in allowed_ids]
                 if bad:
@@ -110,7 +122,121 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
             problems.append(Problem(files["elements"], None, "element", None, f"a row for {e}"))
 
     problems.extend(_check_states(tables["sites"], files["sites"]))
+    _check_origin_ownership_timing(tables, add)
+    _check_routes_capex_cases(tables, files, add)
     return problems
+
+
+def _blank(value) -> bool:
+    """An optional cell left empty (typed as '', [] , None or NaN)."""
+    if isinstance(value, list):
+        return not value
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def _check_origin_ownership_timing(tables: dict[str, pd.DataFrame], add) -> None:
+    """Feed origin, captive feeds and plants, milestone-derived first-output years, ramp curves."""
+    feeds, caps = tables["feedstocks"], tables["site_capacity"]
+    for i, f in feeds.iterrows():
+        country = str(f["origin_country"])
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            add("feedstocks", i, "origin_country", country, "a two-letter ISO 3166-1 country code, e.g. US")
+        elif (f["origin"] in DOMESTIC_ORIGINS) != (country == "US"):
+            add("feedstocks", i, "origin_country", country,
+                "US for a domestic_* origin" if f["origin"] in DOMESTIC_ORIGINS else "a country other than US for imported_concentrate")
+        if f["captive"] and not f["owner"]:
+            add("feedstocks", i, "owner", "", "an owner for a captive feed (captive = true)")
+        if f["heavy_other_share"] > f["share_other"] + SPLIT_TOLERANCE:
+            add("feedstocks", i, "heavy_other_share", f"{f['heavy_other_share']:g}",
+                f"no more than share_other ({f['share_other']:g}): heavy others are part of other")
+        capex_cols = ["mine_capex_usd", "mine_capex_dollar_year", "mine_capex_scope", "mine_capex_source"]
+        filled = [c for c in capex_cols if not _blank(f[c])]
+        if filled and len(filled) < len(capex_cols):
+            missing = [c for c in capex_cols if c not in filled]
+            add("feedstocks", i, missing[0], "", "all of " + ", ".join(capex_cols) + " or none")
+    owners_with_feed = set(feeds["owner"])
+    for i, c in caps.iterrows():
+        if not c["toll_processing"] and c["owner"] not in owners_with_feed:
+            add("site_capacity", i, "toll_processing", "false",
+                f"true, or a feed owned by {c['owner']} in feedstocks.csv (a captive plant takes only its owner's feed)")
+
+    lead = {(r.lead_time_basis, r.milestone): (r.years_low, r.years_base, r.years_high)
+            for r in tables["milestones"].itertuples(index=False)}
+    for table, frame in (("feedstocks", feeds), ("site_capacity", caps)):
+        for i, r in frame.iterrows():
+            basis = r["lead_time_basis"] if table == "feedstocks" else "plant"
+            years = (r["first_output_year_low"], r["first_output_year_base"], r["first_output_year_high"])
+            if r["milestone"] == "producing":
+                if years[0] != years[2] or years[0] > r["milestone_year"]:
+                    add(table, i, "first_output_year_low", "/".join(map(str, years)),
+                        f"one historical year, no later than milestone_year ({r['milestone_year']}), for a producing asset")
+                continue
+            if (basis, r["milestone"]) not in lead:
+                add(table, i, "milestone", r["milestone"], f"a row ({basis}, {r['milestone']}) in milestones.csv")
+                continue
+            want = tuple(r["milestone_year"] + k for k in lead[(basis, r["milestone"])])
+            for case, got, exp in zip(("low", "base", "high"), years, want):
+                if got != exp:
+                    add(table, i, f"first_output_year_{case}", got,
+                        f"{exp} (milestone_year {r['milestone_year']} + milestones.csv years_{case} for ({basis}, {r['milestone']}))")
+
+    ramps = tables["ramp_curves"]
+    for curve, group in ramps.groupby("curve_id", sort=False):
+        rows = list(group.index)
+        years = list(group["year"])
+        if years != list(range(1, len(years) + 1)):
+            add("ramp_curves", rows[0], "year", ";".join(map(str, years)), f"years 1, 2, 3 ... in order for curve {curve}")
+        shares = list(group["share_base"])
+        for k in range(1, len(shares)):
+            if shares[k] < shares[k - 1]:
+                add("ramp_curves", rows[k], "share_base", f"{shares[k]:g}", f"a share no lower than year {years[k - 1]} ({shares[k - 1]:g})")
+
+
+def _check_routes_capex_cases(tables: dict[str, pd.DataFrame], files: dict[str, str], add) -> None:
+    """Output routing, brownfield capex, capex anchors, demand scopes, import cases, dates."""
+    techs = tables["technologies"].set_index("technology_id")
+    inputs = set(techs["input_form"])
+    for i, r in tables["technology_outputs"].iterrows():
+        if r["technology_id"] not in techs.index:
+            continue  # reported as a dangling reference
+        if r["output_form"] == techs.at[r["technology_id"], "output_form"]:
+            add("technology_outputs", i, "output_form", r["output_form"],
+                f"a form other than the technology's own output_form ({r['output_form']}): the row re-routes an element")
+        if r["output_form"] not in inputs:
+            add("technology_outputs", i, "output_form", r["output_form"],
+                "a form some technology takes as input_form (else the element is stranded)")
+    t = tables["technologies"]
+    for i, (bf, gf) in enumerate(zip(t["capex_brownfield_usd_per_tpa_base"], t["capex_usd_per_tpa_base"])):
+        if bf > gf:
+            add("technologies", i, "capex_brownfield_usd_per_tpa_base", f"{bf:g}", f"no more than capex_usd_per_tpa_base ({gf:g})")
+
+    for i, r in tables["capex_anchors"].iterrows():
+        if r["capacity"] <= 0:
+            add("capex_anchors", i, "capacity", f"{r['capacity']:g}", "a capacity > 0")
+            continue
+        derived = r["capex_usd"] / r["capacity"]
+        if abs(r["usd_per_unit"] - derived) > CAPACITY_TOLERANCE * derived:
+            add("capex_anchors", i, "usd_per_unit", f"{r['usd_per_unit']:g}", f"capex_usd / capacity = {derived:.0f} (within 1%)")
+
+    demand_keys = set(zip(tables["demand"]["element"], tables["demand"]["form"], tables["demand"]["target_year"]))
+    for i, r in tables["demand_scopes"].iterrows():
+        if (r["element"], r["form"], r["target_year"]) not in demand_keys:
+            add("demand_scopes", i, "target_year", r["target_year"],
+                f"a ({r['element']}, {r['form']}, year) that has a row in demand.csv")
+
+    cases = set(tables["import_cases"]["case"])
+    for i, case in enumerate(tables["imports"]["case"]):
+        if case not in cases:
+            add("imports", i, "case", case, f"a case described in {files['import_cases']}")
+    used = set(tables["imports"]["case"])
+    for i, case in enumerate(tables["import_cases"]["case"]):
+        if case not in used:
+            add("import_cases", i, "case", case, f"rows for this case in {files['imports']}")
+
+    for i, r in tables["trade_events"].iterrows():
+        for col in ("date", "ends"):
+            if (r[col] or col == "date") and not DATE.match(str(r[col])):
+                add("trade_events", i, col, r[col], "a date YYYY-MM-DD (or YYYY-MM)")
 
 
 def _check_states(sites: pd.DataFrame, file: str) -> list[Problem]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -26,6 +27,14 @@ TABLES = (
     "demand",
     "imports",
     "parameters",
+    "milestones",
+    "ramp_curves",
+    "technology_outputs",
+    "capex_anchors",
+    "demand_scopes",
+    "import_cases",
+    "trade_events",
+    "production_history",
 )
 PROVENANCE = "provenance"  # ref value: ids that must resolve in sources or assumptions
 
@@ -86,8 +95,13 @@ def _expected_type(col: Column) -> str:
     }[col.type]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _coerce(col: Column, text: str):
     """Parse one cell; raise ValueError with what was expected."""
+    if _CONTROL.search(text):  # they break XML (xlsx) and terminals; never meant in a catalog
+        raise ValueError("text without control characters")
     if col.type == "str":
         return text
     if col.type == "enum":

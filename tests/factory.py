@@ -38,6 +38,11 @@ def feed(feedstock_id: str, site_id: str, supply_tpa: float, form: str = "mixed"
         "feedstock_id": feedstock_id, "site_id": site_id, "name": feedstock_id, "form": form,
         "supply_tpa_low": supply_tpa, "supply_tpa_base": supply_tpa, "supply_tpa_high": supply_tpa,
         "supply_source": SRC, **split, "share_source": SRC, "start_year": start_year, "start_source": SRC, "note": "",
+        # origin, ownership and timing (docs/data.md): a producing domestic mine, open market, no ramp
+        "origin": "domestic_mine", "origin_country": "US", "origin_source": SRC, "owner": "", "captive": "false",
+        "lead_time_basis": "mine", "milestone": "producing", "milestone_year": start_year, "milestone_source": SRC,
+        "first_output_year_low": start_year, "first_output_year_base": start_year, "first_output_year_high": start_year,
+        "ramp_curve": "steady", "heavy_other_share": 0.0, "heavy_other_source": SRC,
     }
 
 
@@ -48,9 +53,11 @@ def tech(technology_id: str, input_form: str, output_form: str, capex_usd_per_tp
         **{f"recovery_{k}": recovery for k in ELEMENT_SHARES}, "recovery_source": SRC,
         "capex_usd_per_tpa_low": capex_usd_per_tpa, "capex_usd_per_tpa_base": capex_usd_per_tpa,
         "capex_usd_per_tpa_high": capex_usd_per_tpa * 2, "capex_source": SRC,
+        "capex_brownfield_usd_per_tpa_low": capex_usd_per_tpa, "capex_brownfield_usd_per_tpa_base": capex_usd_per_tpa,
+        "capex_brownfield_usd_per_tpa_high": capex_usd_per_tpa * 2, "capex_brownfield_source": SRC,
         "opex_usd_per_t": opex_usd_per_t, "opex_source": SRC, "min_size_tpa": 0, "max_size_tpa": max_size_tpa,
         "size_source": SRC, "lead_time_years": lead_time_years, "lead_time_source": SRC, "life_years": life_years,
-        "life_source": SRC, "trl": 9, "trl_source": SRC, "note": "",
+        "life_source": SRC, "trl": 9, "trl_source": SRC, "note": "", "ramp_curve": "steady", "ramp_curve_source": SRC,
     }
 
 
@@ -65,7 +72,9 @@ def imports(element: str, t: float, form: str = "oxide", case: str = "truce") ->
 
 def capacity(site_id: str, technology_id: str, existing_tpa: float) -> dict:
     return {"site_id": site_id, "technology_id": technology_id, "existing_tpa": existing_tpa,
-            "existing_source": SRC, "note": ""}
+            "existing_source": SRC, "note": "", "toll_processing": "true", "owner_source": SRC,
+            "milestone": "producing", "milestone_year": 2020, "milestone_source": SRC, "first_output_year_low": 2020,
+            "first_output_year_base": 2020, "first_output_year_high": 2020, "ramp_curve": "steady"}
 
 
 def default_tables() -> dict[str, list[dict]]:
@@ -89,6 +98,15 @@ def default_tables() -> dict[str, list[dict]]:
             {"parameter": "discount_rate", "value": 0.0, "unit": "1/yr", "source": SRC, "note": ""},
             {"parameter": "unmet_penalty_x_price", "value": 10.0, "unit": "x", "source": SRC, "note": ""},
         ],
+        "milestones": [{"lead_time_basis": b, "milestone": "producing", "years_low": 0, "years_base": 0, "years_high": 0,
+                        "source": SRC, "note": ""} for b in ("mine", "plant")],
+        "ramp_curves": [{"curve_id": "steady", "year": 1, "share_low": 1, "share_base": 1, "share_high": 1, "source": SRC,
+                         "note": ""}],
+        "technology_outputs": [],
+        "capex_anchors": [],
+        "demand_scopes": [],
+        "trade_events": [],
+        "production_history": [],
     }
 
 
@@ -96,6 +114,13 @@ def write_catalog(folder: Path, **tables: list[dict]) -> Path:
     """Write every table (defaults, overridden by keyword) as CSV in folder."""
     folder.mkdir(parents=True, exist_ok=True)
     merged = default_tables() | tables
+    operators = {s["site_id"]: s["operator"] for s in merged["sites"]}
+    merged["site_capacity"] = [{"owner": operators.get(c["site_id"], ""), **c} for c in merged["site_capacity"]]
+    if "import_cases" not in merged:  # one described case per case the imports use
+        merged["import_cases"] = [
+            {"case": c, "description": c, "foreign_concentrate_share_low": 1, "foreign_concentrate_share_base": 1,
+             "foreign_concentrate_share_high": 1, "foreign_concentrate_source": SRC, "note": ""}
+            for c in sorted({r["case"] for r in merged["imports"]})]
     for table in TABLES:
         names = [c.name for c in columns()[table]]
         with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:

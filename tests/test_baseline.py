@@ -45,8 +45,8 @@ def plant_inputs(model) -> dict:
     plus intermediate product drawn from the site's stock."""
     feeds = model.inputs.feeds.set_index("feedstock_id")
     out = defaultdict(float)
-    for key, x in model.throughput.items():
-        out[key] += value(x)
+    for (site, tech, e, _origin), x in model.throughput.items():
+        out[(site, tech, e)] += value(x)
     for (k, site, tech), q in model.feed_delivery.items():
         for e in ELEMENTS:
             out[(site, tech, e)] += feeds.at[k, f"share_{e.lower()}"] * value(q)
@@ -59,7 +59,8 @@ def test_capacity_limits_hold(solved):
     plants = model.inputs.plants.set_index(["site_id", "technology_id"])
     for key, p in plants.iterrows():
         new = value(model.new_capacity[key]) if key in model.new_capacity else 0.0
-        assert sum(used[(*key, e)] for e in ELEMENTS) <= p.existing_tpa + new + TOL, key
+        assert sum(used[(*key, e)] for e in ELEMENTS) <= p.existing_available_tpa + p.new_share * new + TOL, key
+        assert p.existing_available_tpa <= p.existing_tpa + TOL and 0 <= p.new_share <= 1, key
         assert new <= p.max_new_tpa + TOL, key
     assert min(value(v) for v in [*model.throughput.values(), *model.feed_delivery.values()]) >= -TOL
 
@@ -74,23 +75,38 @@ def test_mass_balance_per_site_form_element(solved):
         delivered[k] += value(q)
     for k, u in model.feed_use.items():
         assert delivered[k] == pytest.approx(value(u), abs=TOL), k
-    used = plant_inputs(model)
-    net = defaultdict(float)  # (site, form, element) of intermediate product: sources minus uses
-    for p in inputs.plants.itertuples(index=False):
+    net = defaultdict(float)  # (site, form, element, origin) of intermediate product: sources minus uses
+    feeds = inputs.feeds.set_index("feedstock_id")
+    plants = inputs.plants.set_index(["site_id", "technology_id"])
+
+    def put_out(site, tech, e, origin, t, heavy_fraction):
+        """t of element e into plant (site, tech): to its output form, or routed (light SX heavies)."""
+        p = plants.loc[(site, tech)]
+        route = inputs.routes.get((tech, e))
+        if route is None:
+            net[(site, p.output_form, e, origin)] += inputs.recovery[(tech, e)] * t
+        elif e != "other":
+            net[(site, route[0], e, origin)] += route[1] * t
+        else:
+            net[(site, route[0], e, origin)] += heavy_fraction * route[1] * t
+            net[(site, p.output_form, e, origin)] += (1 - heavy_fraction) * inputs.recovery[(tech, e)] * t
+
+    for (k, site, tech), q in model.feed_delivery.items():
         for e in ELEMENTS:
-            net[(p.site_id, p.output_form, e)] += inputs.recovery[(p.technology_id, e)] * used[(p.site_id,
-                                                                                                p.technology_id, e)]
-            x = model.throughput.get((p.site_id, p.technology_id, e))
-            if x is not None:
-                net[(p.site_id, p.input_form, e)] -= value(x)
-    for (i, j, form, e), s in model.shipment.items():
-        net[(i, form, e)] -= value(s)
-        net[(j, form, e)] += value(s)
-    for (site, form, e), d in model.delivery.items():
-        net[(site, form, e)] -= value(d)
+            t = feeds.at[k, f"share_{e.lower()}"] * value(q)
+            put_out(site, tech, e, feeds.at[k, "origin_class"], t, feeds.at[k, "heavy_other_fraction"])
+    for (site, tech, e, origin), x in model.throughput.items():
+        put_out(site, tech, e, origin, value(x), inputs.heavy_other_mixed)
+        net[(site, plants.at[(site, tech), "input_form"], e, origin)] -= value(x)
+    for (i, j, form, e, origin), s in model.shipment.items():
+        net[(i, form, e, origin)] -= value(s)
+        net[(j, form, e, origin)] += value(s)
+    for key, d in [*model.delivery.items(), *model.stock.items()]:
+        net[key] -= value(d)
     assert {k: v for k, v in net.items() if abs(v) > TOL} == {}
     # nothing is delivered in a feed form, and feed use stays within supply
     assert {k[1] for k in model.delivery} <= set(PRODUCT_FORMS)
+    assert {k[1] for k in model.stock} == {"heavy_concentrate"}  # only routed product may be stocked
     for f in inputs.feeds.itertuples(index=False):
         assert value(model.feed_use[f.feedstock_id]) <= f.supply_tpa + TOL
 

@@ -40,10 +40,14 @@ def test_run_writes_every_output(tmp_path, capsys):
     assert names <= {p.name for p in out.iterdir()}
     cap = pd.read_csv(out / "capacity.csv")
     assert list(cap.columns) == ["site_id", "site_name", "state", "technology", "existing_tpa", "new_tpa",
-                                 "total_tpa", "throughput_tpa", "capex_usd", "federal_usd"]
-    assert cap[["site_id", "new_tpa"]].values.tolist() == [["mine", 200.0]]
+                                 "total_tpa", "throughput_tpa", "capex_usd", "federal_usd", "available_tpa",
+                                 "capex_basis", "owner", "weighted_added_t", "federal_usd_per_weighted_t"]
+    assert cap[["site_id", "new_tpa", "capex_basis"]].values.tolist() == [["mine", 200.0, "greenfield"]]
+    # $10M federal buys 200 t/yr of a 50% Nd concentrate: 100 weighted t/yr, $100,000 per weighted t/yr
+    assert cap[["weighted_added_t", "federal_usd_per_weighted_t"]].values.tolist() == [[100.0, 100_000.0]]
     assert list(pd.read_csv(out / "elements.csv").columns) == ["element", "demand_t", "domestic_t", "imports_t",
-                                                              "unmet_t", "import_reliance"]
+                                                              "unmet_t", "import_reliance", "foreign_feed_t",
+                                                              "foreign_feed_reliance", "heavy_concentrate_t"]
     assert list(pd.read_csv(out / "flows.csv").columns) == ["from_site", "to_site", "form", "element", "tonnes",
                                                            "distance_km", "transport_usd"]
     assert list(pd.read_csv(out / "portfolio.csv").columns) == [

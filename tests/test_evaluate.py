@@ -106,8 +106,10 @@ def test_round_trip_on_a_factory_catalog(tmp_path):
 @pytest.mark.skipif(not (default_catalog_dir() / "sites.csv").is_file(), reason="no shipped catalog yet")
 def test_round_trip_on_the_shipped_catalog(tmp_path):
     ran, evaluated, _ = _round_trip(tmp_path, [])
-    assert evaluated["objective_value"] == pytest.approx(ran["objective_value"], abs=1e-6)
-    assert evaluated["annual_cost_musd"] == pytest.approx(ran["annual_cost_musd"], rel=1e-6)
+    # the baseline's value floor puts federal $M into the first stage, so the plan read after
+    # the cost stage may give up FLOOR_TOLERANCE (1e-7, relative) of it: compare to that
+    assert evaluated["objective_value"] == pytest.approx(ran["objective_value"], rel=2e-7, abs=1e-6)
+    assert evaluated["annual_cost_musd"] == pytest.approx(ran["annual_cost_musd"], rel=1e-5)
 
 
 def test_evaluate_cli_prints_the_scorecard(tmp_path, capsys):

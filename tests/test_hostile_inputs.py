@@ -434,3 +434,20 @@ def test_a_model_that_does_not_solve_is_exit_3(home, capsys, monkeypatch):
     assert capsys.readouterr().err == ("ree-planner: scenario small: the model did not solve (infeasible: primal "
                                        "infeasible); no outputs written\n")
     assert not (home / "o").exists()
+
+
+def test_control_characters_in_a_catalog_cell_are_refused(home, capsys):
+    tables = {k: [dict(r) for r in v] for k, v in f.ONE_MINE.items()}
+    tables["sites"][0]["name"] = "Mine\x08"
+    path = write_scenario(home, **tables)
+    assert main(["run", str(path), "--no-map"]) == 2
+    assert "column name: got 'Mine\\x08', expected text without control characters" in capsys.readouterr().err
+
+
+def test_control_characters_in_a_scenario_description_do_not_break_the_workbook(home):
+    from openpyxl import load_workbook
+
+    path = write_scenario(home, 'description = "budget\\bcut"\n')
+    assert main(["run", str(path), "--out", "o", "--no-map"]) == 0
+    cells = [c.value for row in load_workbook(home / "o" / "report.xlsx")["summary"].iter_rows() for c in row]
+    assert "budget\ufffdcut" in cells

@@ -152,7 +152,10 @@ def test_examples_rank_and_select(tmp_path):
     assert main(["rank", *portfolios, "--out", str(tmp_path / "rank"), "--no-map"]) == 0
     card = pd.read_csv(tmp_path / "rank" / "scorecard.csv")
     assert set(card["portfolio"]) == {"optimal", "heavy_ree_focus", "light_ree_scale", "recycling_heavy"}
-    assert card.set_index("portfolio").at["optimal", "regret"] == pytest.approx(0.0, abs=1e-6)
+    # the baseline's value floor puts federal $M into stage 1, so the optimum's own portfolio,
+    # read after the cost stage, may sit FLOOR_TOLERANCE (1e-7 of ~9,000) below it
+    optimum = card.set_index("portfolio").at["optimal", "objective_value"] if "objective_value" in card else 1e4
+    assert card.set_index("portfolio").at["optimal", "regret"] == pytest.approx(0.0, abs=2e-7 * abs(optimum) + 1e-6)
     assert main(["select", str(EXAMPLES / "applications.csv"), "--scenario", str(EXAMPLES / "round_60m.toml"),
                  "--out", str(tmp_path / "select"), "--no-map"]) == 0
     chosen = pd.read_csv(tmp_path / "select" / "selection.csv")

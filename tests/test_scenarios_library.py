@@ -1,6 +1,7 @@
 """The shipped scenario library: every file loads, validates, extends cleanly and solves."""
 import pytest
 
+from models.valuation import MIN_FUNDED_USD
 from planner.cli import main
 from planner.run import load_inputs, run_scenario
 from planner.scenario import load_scenario, shipped_scenarios
@@ -11,7 +12,14 @@ LIBRARY = sorted(shipped_scenarios())
 
 def test_library_has_the_scenarios_the_issue_asks_for():
     assert {"baseline", "demo-round", "policy-reversal", "cost-overrun", "recycling-first",
-            "no-new-mines"} <= set(LIBRARY)
+            "no-new-mines", "backcast-2024", "us-consumption"} <= set(LIBRARY)
+
+
+def test_shipped_scenarios_have_the_default_value_floor():
+    """Every shipped scenario that maximises weighted supply spends only above a floor."""
+    floors = {n: load_scenario(n).settings().min_value_per_musd for n in LIBRARY}
+    assert floors["baseline"] == 5.0
+    assert {n for n, f in floors.items() if f == 0} == {"min-reliance", "backcast-2024"}
 
 
 @pytest.mark.parametrize("name", LIBRARY)
@@ -27,6 +35,11 @@ def test_every_shipped_scenario_solves_on_the_shipped_catalog(name):
     run = run_scenario(scenario, load_inputs(scenario))
     assert run.summary["status"] == "optimal"
     assert run.summary["budget_marginal_value_text"]
+    # value for money: no funded plant adds less than the scenario's floor per federal $1M
+    floor = run.summary.min_value_per_musd
+    cap = run.result.capacity
+    funded = cap[cap["federal_usd"] >= MIN_FUNDED_USD]
+    assert (funded["weighted_added_t"] >= floor * funded["federal_usd"] / 1e6 * (1 - 1e-6)).all(), funded
 
 
 @pytest.mark.parametrize("name", [n for n in LIBRARY if n != "baseline"])

@@ -75,12 +75,25 @@ def _format_sheet(ws, sheet: Sheet) -> None:
         ws.freeze_panes = sheet.freeze
 
 
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Control characters XML cannot hold (a scenario description may carry one) become U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+    if not text:
+        return frame
+    out = frame.copy()
+    for c in text:
+        out[c] = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in out[c]]
+    return out
+
+
 def write_workbook(path: Path, sheets: list[Sheet], title: str | None = None) -> Path:
     """Write the sheets in order; text stays text (never a formula); reproducible bytes."""
     path = Path(path)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet in sheets:
-            sheet.frame.to_excel(writer, sheet_name=sheet.name, index=False)
+            _printable(sheet.frame).to_excel(writer, sheet_name=sheet.name, index=False)
             _format_sheet(writer.sheets[sheet.name], sheet)
         if title is not None:
             writer.book.properties.creator = "ree-planner"

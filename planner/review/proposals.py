@@ -250,12 +250,16 @@ def unfed_projects(projects: list[Project], scenario: Scenario, catalog: Catalog
     for a in inputs.arcs.itertuples(index=False):
         arcs_from[(a.from_site, a.form)].append(a.to_site)
     plants = list(inputs.plants.itertuples(index=False))
+    routed = defaultdict(set)  # technology -> forms some of its elements are routed to (heavy concentrate)
+    for (tech, _), (form, _) in inputs.routes.items():
+        routed[tech].add(form)
     frontier = list(reached)
     while frontier:  # spread along arcs and through plants until nothing new is reached
         new = []
         for site, form in frontier:
             new.extend((to, form) for to in arcs_from[(site, form)])
-            new.extend((p.site_id, p.output_form) for p in plants if p.site_id == site and p.input_form == form)
+            new.extend((p.site_id, out) for p in plants if p.site_id == site and p.input_form == form
+                       for out in sorted({p.output_form} | routed[p.technology_id]))
         frontier = [n for n in dict.fromkeys(new) if n not in reached]
         reached.update(frontier)
     forms = inputs.plants.set_index(["site_id", "technology_id"])["input_form"]

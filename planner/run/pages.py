@@ -8,6 +8,7 @@ import pandas as pd
 from planner.outputs import charts, html as html_page
 from planner.outputs.html import escape
 from planner.outputs.xlsx import Sheet, write_workbook
+from planner.run.text import scope_line, value_lines
 from sites import Catalog
 
 
@@ -82,6 +83,8 @@ def settings_frame(summary: dict) -> pd.DataFrame:
 def summary_frame(summary: dict) -> pd.DataFrame:
     rows = [("scenario", summary["scenario"]), ("description", summary["description"]),
             ("status", summary["status"]), *[(k, v) for k, v in headline(summary)],
+            ("demand scope", summary.get("demand_scope", "")),
+            ("value floor (weighted t/yr per federal $1M)", summary.get("min_value_per_musd", 0.0)),
             ("marginal value", summary["budget_marginal_value_text"]),
             ("marginal value method", summary.get("budget_marginal_method", "LP shadow price")),
             ("solver", summary["solver"]), ("inputs sha256", summary["inputs_sha256"])]
@@ -105,7 +108,8 @@ def write_xlsx(run, path: Path) -> None:
 CAPACITY_FORMATS = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "total_tpa": "{:,.0f}",
                     "throughput_tpa": "{:,.0f}", "federal_$M": "{:,.1f}", "capex_$M": "{:,.1f}"}
 ELEMENT_FORMATS = {"demand_t": "{:,.1f}", "domestic_t": "{:,.1f}", "imports_t": "{:,.1f}", "unmet_t": "{:,.1f}",
-                   "import_reliance": "{:.1%}"}
+                   "import_reliance": "{:.1%}", "foreign_feed_t": "{:,.1f}", "foreign_feed_reliance": "{:.1%}",
+                   "heavy_concentrate_t": "{:,.1f}"}
 
 
 def capacity_view(capacity: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +134,11 @@ def html_report(run, has_map: bool) -> str:
 <p class="note">{escape(s['budget_marginal_value_text'])}</p>
 <h2>New and existing capacity (t/yr of input)</h2>
 {html_page.table(capacity_view(run.result.capacity), CAPACITY_FORMATS)}
+<h2>Value for money: funded plants</h2>
+<pre>{escape(chr(10).join(value_lines(run)))}</pre>
 <h2>Element balance ({escape(str(s['settings']['target_year']))} demand, t/yr REO)</h2>
+<p>{escape(scope_line(run.summary))} Import reliance: share of demand met by imports or left unmet;
+foreign-feed reliance: share met by US plants from imported concentrate.</p>
 {html_page.png_img(png, "Element balance: domestic supply, imports and unmet demand per element")}
 {html_page.table(run.result.elements, ELEMENT_FORMATS)}
 <h2>Map</h2>

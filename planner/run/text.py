@@ -6,18 +6,53 @@ from planner.run.pipeline import Run
 
 
 def capacity_text(run: Run) -> str:
-    cap = run.result.capacity[["site_name", "state", "technology", "existing_tpa", "new_tpa", "throughput_tpa",
-                               "federal_usd"]].copy()
+    cap = run.result.capacity[["site_name", "state", "technology", "existing_tpa", "new_tpa", "available_tpa",
+                               "throughput_tpa", "federal_usd"]].copy()
     cap["federal_usd"] = cap["federal_usd"] / 1e6
     cap = cap.rename(columns={"site_name": "site", "federal_usd": "federal_$M"})
-    fmt = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "throughput_tpa": "{:,.0f}", "federal_$M": "{:,.1f}"}
+    fmt = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "available_tpa": "{:,.0f}", "throughput_tpa": "{:,.0f}",
+           "federal_$M": "{:,.1f}"}
     return text_table(cap, fmt)
 
 
+ELEMENT_TEXT_COLUMNS = {"element": None, "demand_t": "{:,.1f}", "domestic_t": "{:,.1f}", "imports_t": "{:,.1f}",
+                        "unmet_t": "{:,.1f}", "import_reliance": "{:.1%}", "foreign_feed_reliance": "{:.1%}",
+                        "heavy_concentrate_t": "{:,.1f}"}
+SCOPE_TEXT = {"magnet_makers": "US magnet makers' need for oxide and metal (demand.csv plus eVAC Sumter)",
+              "us_consumption": "US magnet consumption: magnet makers plus magnets imported bare and in products"}
+
+
 def elements_text(run: Run) -> str:
-    fmt = {"demand_t": "{:,.1f}", "domestic_t": "{:,.1f}", "imports_t": "{:,.1f}", "unmet_t": "{:,.1f}",
-           "import_reliance": "{:.1%}"}
-    return text_table(run.result.elements, fmt)
+    frame = run.result.elements[list(ELEMENT_TEXT_COLUMNS)]
+    return text_table(frame, {k: v for k, v in ELEMENT_TEXT_COLUMNS.items() if v})
+
+
+def scope_line(summary) -> str:
+    """Which demand the element balance covers."""
+    return f"Demand scope {summary.demand_scope}: {SCOPE_TEXT.get(summary.demand_scope, summary.demand_scope)}."
+
+
+def value_lines(run: Run) -> list[str]:
+    """Every funded new plant with its federal $ per weighted t/yr added; those within 25% of
+    the value floor flagged."""
+    from models.valuation import MIN_FUNDED_USD, NEAR_FLOOR
+
+    floor = run.summary.min_value_per_musd
+    cap = run.result.capacity
+    funded = cap[(cap["new_tpa"] > 0) & (cap["federal_usd"] >= MIN_FUNDED_USD)]
+    if funded.empty:
+        return ["Value for money: no new plant is funded."]
+    head = f"Value for money (floor {floor:g} weighted t/yr per federal $1M):" if floor else \
+        "Value for money (no value floor set):"
+    lines = [head]
+    for r in funded.itertuples(index=False):
+        per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
+        flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
+        flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag
+        lines.append(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal adds "
+                     f"{r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per weighted t/yr "
+                     f"({per_musd:,.1f} per $1M){flag}")
+    return lines
 
 
 def run_text(run: Run, out_dir) -> str:
@@ -31,5 +66,7 @@ def run_text(run: Run, out_dir) -> str:
     ]
     return "\n".join([
         *head, "", "Capacity (t/yr of REO input):", capacity_text(run), "",
-        f"Element balance (t/yr REO, {s.settings['target_year']} demand):", elements_text(run), "", f"Outputs written to {out_dir}/",
+        *value_lines(run), "",
+        f"Element balance (t/yr REO, {s.settings['target_year']} demand):", scope_line(s), elements_text(run), "",
+        f"Outputs written to {out_dir}/",
     ])

@@ -1,0 +1,61 @@
+"""What each new plant adds: the value-for-money check behind the value floor.
+
+For every plant the solution builds, the model is re-solved warm with the other new plants
+held at their solved sizes and this one's new capacity removed; the drop in weighted supply
+is what the plant adds to the portfolio (flows re-optimised, so a plant whose output another
+plant could have made adds little). Its federal dollars over that drop are its federal $
+per weighted t/yr. With a value floor λ the LP optimum guarantees drop >= λ x federal $M
+(removing a plant, the others fixed, is a feasible plan the optimiser did not prefer).
+"""
+from __future__ import annotations
+
+from models.formulation import USD_PER_MUSD, Key
+from models.solve import ZERO_T, StageSolver, solved_value
+
+NEAR_FLOOR = 1.25  # a plant adding less than 1.25 x the floor per $1M is flagged "near the floor"
+# New capacity whose federal dollars are below this is solver slack, not a funded plant: the
+# cost stage may move up to 1e-7 of stage 1's optimum (models/solve.py, FLOOR_TOLERANCE)
+MIN_FUNDED_USD = 10_000.0
+
+
+def plant_additions(solver: StageSolver, sizes: dict[Key, float]) -> dict[Key, float]:
+    """(site, tech) -> weighted t/yr lost without that plant's new capacity, others fixed.
+
+    sizes: the solved new capacity per plant (read before any re-solve). Afterwards every
+    bound is put back; the model's variables hold the last re-solve's values."""
+    model = solver.model
+    built = {k: t for k, t in sizes.items() if t > ZERO_T}
+    if not built or model.funded:
+        return {}
+    saved = {k: (v.lowBound, v.upBound) for k, v in model.new_capacity.items()}
+    try:
+        for key, v in model.new_capacity.items():
+            size = built.get(key, 0.0)
+            solver.set_bounds(v, size, size)
+        held = _weighted(solver)
+        added = {}
+        for key in sorted(built):
+            var = model.new_capacity[key]
+            solver.set_bounds(var, 0.0, 0.0)
+            without = _weighted(solver)
+            solver.set_bounds(var, built[key], built[key])
+            added[key] = max(0.0, held - without) if held is not None and without is not None else float("nan")
+    finally:
+        for key, v in model.new_capacity.items():
+            solver.set_bounds(v, *saved[key])
+    return added
+
+
+def _weighted(solver: StageSolver) -> float | None:
+    solution = solver.solve()
+    return solver.model.weighted_supply(solved_value) if solution.optimal else None
+
+
+def per_weighted_t(federal_usd: float, added_t: float) -> float:
+    """Federal $ per weighted t/yr added (inf where the plant adds nothing)."""
+    return federal_usd / added_t if added_t > ZERO_T else float("inf")
+
+
+def per_musd(federal_usd: float, added_t: float) -> float:
+    """Weighted t/yr added per federal $1M."""
+    return added_t / (federal_usd / USD_PER_MUSD) if federal_usd > 0 else float("inf")
