@@ -451,3 +451,16 @@ def test_control_characters_in_a_scenario_description_do_not_break_the_workbook(
     assert main(["run", str(path), "--out", "o", "--no-map"]) == 0
     cells = [c.value for row in load_workbook(home / "o" / "report.xlsx")["summary"].iter_rows() for c in row]
     assert "budget\ufffdcut" in cells
+
+
+def test_select_on_a_scenario_that_does_not_solve_is_exit_3(home, capsys, monkeypatch):
+    from models.solve import Solution, StageSolver
+
+    path = write_scenario(home)
+    (home / "pool.csv").write_text("project_id,applicant,site_id,technology,capacity_tpa,federal_request_usd,"
+                                   "total_capex_usd\np1,Mine Co,mine,sx,10,500000,1000000\n")
+    monkeypatch.setattr(StageSolver, "solve", lambda self: Solution("infeasible", message="primal infeasible"))
+    assert main(["select", "pool.csv", "--scenario", str(path), "--out", "sel"]) == 3
+    assert capsys.readouterr().err.endswith("the model did not solve (infeasible: primal infeasible); "
+                                            "no outputs written\n")
+    assert not (home / "sel").exists()
