@@ -37,3 +37,26 @@ def browser():
 
     with chromium_browser() as b:
         yield b
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """broken(table, edit) -> folder: a copy of the shipped catalog with tables edited (a second
+    call edits the same copy)."""
+    import shutil
+
+    import pandas as pd
+
+    from sites import default_catalog_dir
+
+    def _broken(table: str, edit) -> str:
+        folder = tmp_path / "catalog"
+        if not folder.exists():
+            shutil.copytree(default_catalog_dir(), folder)
+        path = folder / f"{table}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = edit(frame)
+        frame.to_csv(path, index=False)
+        return folder
+
+    return _broken

@@ -6,30 +6,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from sites import InputError, default_catalog_dir, load_catalog
-
-
-@pytest.fixture
-def broken(tmp_path):
-    """broken(table, edit) -> folder: a copy of the shipped catalog with one table edited."""
-
-    def _broken(table: str, edit) -> str:
-        folder = tmp_path / "catalog"
-        if not folder.exists():
-            shutil.copytree(default_catalog_dir(), folder)
-        path = folder / f"{table}.csv"
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame = edit(frame)
-        frame.to_csv(path, index=False)
-        return folder
-
-    return _broken
-
-
-def problems_of(folder) -> list[str]:
-    with pytest.raises(InputError) as info:
-        load_catalog(folder)
-    return [str(p) for p in info.value.problems]
+from catalog_copies import problems_of
+from sites import default_catalog_dir
 
 
 def edit_row(key_column: str, key: str, **cells):
