@@ -11,7 +11,7 @@ from models.formulation import PortfolioModel
 from models.marginal import MarginalValue
 from models.solve import ZERO_T, Solution, solved_value as _v
 from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
-from models.valuation import per_weighted_t
+from models.valuation import OPTION, per_weighted_t
 from sites.sets import ELEMENTS
 
 __all__ = ["OBJECTIVE_UNITS", "PortfolioResult", "extract", "Reading", "plant_inputs_t", "read_tables", "tables_result"]
@@ -30,7 +30,7 @@ PORTFOLIO_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capaci
                      "total_capex_usd"]
 OPTION_RESULT_COLUMNS = ["option_id", "feedstock_id", "site_id", "kind", "developed", "added_tpa",
                          "added_in_target_year_tpa", "first_output_year", "capex_usd", "federal_usd",
-                         "success_probability"]
+                         "success_probability", "weighted_added_t", "federal_usd_per_weighted_t"]
 PRODUCTION_COLUMNS = ["site_id", "technology", "element", "input_t", "output_t", "routed_form", "routed_t"]
 BY_FORM_COLUMNS = ["element", "form", "demand_t", "domestic_t", "credited_t", "imports_t", "unmet_t",
                    "from_foreign_feed_t", "foreign_feed_t"]
@@ -109,6 +109,7 @@ def _options(model: PortfolioModel) -> pd.DataFrame:
     out["developed"] = [_v(model.develop[o]) > 0.5 for o in out["option_id"]]
     out["added_tpa"] = [_v(model.feed_added[o]) for o in out["option_id"]]
     out["added_in_target_year_tpa"] = out["added_tpa"] * out["ramp_share"]
+    out["weighted_added_t"] = out["federal_usd_per_weighted_t"] = float("nan")  # filled by tables_result
     return out[OPTION_RESULT_COLUMNS]
 
 
@@ -124,9 +125,14 @@ def tables_result(model: PortfolioModel, solution: Solution, reading: Reading,
         capacity["weighted_added_t"] = [added.get(k, float("nan")) for k in keys]
         capacity["federal_usd_per_weighted_t"] = [
             per_weighted_t(f, added[k]) if k in added else float("nan") for k, f in zip(keys, capacity["federal_usd"])]
+    options = reading.tables["feed_options"]
+    if added and len(options):
+        values = [added.get((OPTION, o), float("nan")) for o in options["option_id"]]
+        options["weighted_added_t"] = values
+        options["federal_usd_per_weighted_t"] = [per_weighted_t(f, a) if a == a else float("nan")
+                                                 for f, a in zip(options["federal_usd"], values)]
     capex = float(capacity["capex_usd"].sum()) if len(capacity) else 0.0
     federal = float(capacity["federal_usd"].sum()) if len(capacity) else 0.0
-    options = reading.tables["feed_options"]
     developed = options[options["developed"].astype(bool)]
     capex += float(developed["capex_usd"].sum())  # mines and collection programmes funded
     federal += float(developed["federal_usd"].sum())

@@ -129,3 +129,12 @@ def test_run_tables_and_map_show_the_developed_deposit(two_deposits):
     html = render_result_map(result, two_deposits).get_root().render()
     assert "Developed deposits and collection programmes" in html and "opt-a (new_mine)" in html
     assert "opt-b" not in html
+
+
+def test_value_per_federal_dollar_beside_each_developed_option(two_deposits):
+    """Dropping A (B held undeveloped) loses its 500 weighted t/yr: $100M / 500 = $200,000 each."""
+    pipe, _, _, _ = solve(two_deposits, budget_usd=100e6)
+    table = pipe.result().feed_options.set_index("option_id")
+    assert table.at["opt-a", "weighted_added_t"] == pytest.approx(500.0)
+    assert table.at["opt-a", "federal_usd_per_weighted_t"] == pytest.approx(200_000.0)
+    assert table.at["opt-b", "weighted_added_t"] != table.at["opt-b", "weighted_added_t"]  # NaN: not developed
