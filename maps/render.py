@@ -168,6 +168,32 @@ def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[str]:
     return sorted(set(drawn))
 
 
+DEVELOPED_COLOUR = "#8c2d04"  # dark orange: feed bought with federal money
+
+
+def _add_developed(m, options: pd.DataFrame | None, index: CatalogIndex) -> None:
+    """A layer of the feed options the plan develops (mines, collection programmes), one
+    dashed ring per site; drawn only when some are developed."""
+    if not isinstance(options, pd.DataFrame) or options.empty:
+        return
+    developed = options[options["developed"].astype(bool)]
+    if developed.empty:
+        return
+    group = folium.FeatureGroup(name=text("Developed deposits and collection programmes"), show=True)
+    for site_id, rows in developed.groupby("site_id", sort=True):
+        lines = [f"{text(r.option_id)} ({text(r.kind)}): +{numbers.tonnes(r.added_tpa)} t/yr nameplate, "
+                 f"+{numbers.tonnes(r.added_in_target_year_tpa)} t/yr in the target year, federal "
+                 f"{numbers.usd(r.federal_usd)}" for r in rows.itertuples(index=False)]
+        name = text(index.sites.get(site_id, {}).get("name") or site_id)
+        folium.CircleMarker(  # a thick dashed ring around the site (offline: core Leaflet markers only)
+            index.location(str(site_id)), radius=style.SITE_RADIUS + 6, color=DEVELOPED_COLOUR, weight=4,
+            dash_array="4 3", fill=False, class_name=f"ree-developed ree-site-{css_token(site_id)}",
+            popup=folium.Popup(f"<b>{name}</b><br>" + "<br>".join(lines), max_width=POPUP_WIDTH),
+            tooltip=folium.Tooltip(f"{name}: feed developed"),
+        ).add_to(group)
+    group.add_to(m)
+
+
 def _bounds(points: list[tuple[float, float]]) -> list[list[float]]:
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
@@ -223,6 +249,7 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
     forms = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
     colours = style.technology_colours(capacity["technology"].astype(str))
     _add_plants(m, capacity, production, portfolio, index, colours)
+    _add_developed(m, getattr(result, "feed_options", None), index)
 
     largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
     body = (

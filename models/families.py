@@ -61,7 +61,7 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
     inputs = m.inputs
     for q in inputs.projects.itertuples(index=False):
         if inputs.project_mode == "choose":
-            y = m.prob.add_variable(_slug("fund", q.project_id), cat="Binary")
+            y = m.prob.add_variable(_slug("fund", q.project_id), 0, 1, cat="Binary" if inputs.integer else "Continuous")
         else:
             y = m.prob.add_variable(_slug("fund", q.project_id), 1, 1)
         m.funded[q.project_id] = y
@@ -116,7 +116,8 @@ def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
     t.budget_musd.append((v, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
     t.annual_cost_musd.append((v, p.annual_capex_usd_per_tpa / USD_PER_MUSD))
     if m.inputs.discrete_sizes:  # 0, or a plant between min and max size
-        b = m.build[key] = m.prob.add_variable(_slug("build", len(m.build), *key), cat="Binary")
+        b = m.build[key] = m.prob.add_variable(_slug("build", len(m.build), *key), 0, 1,
+                                               cat="Binary" if m.inputs.integer else "Continuous")
         m.row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
         m.row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
     return [(v, -p.new_share)]
@@ -179,6 +180,44 @@ def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], 
             for form, coef in _yields(m, p, e, f.heavy_other_fraction):
                 t.balance[(p.site_id, form, e, f.origin_class)].append((d, share * coef))
     return d
+
+
+def fixed_charge(m: PortfolioModel, kind: str, key: Key, size: float, min_fraction: float = 0.0,
+                 integer: bool = True) -> tuple[pulp.LpVariable, pulp.LpVariable]:
+    """A fixed-charge choice: y in {0, 1} (in [0, 1] when not integer) and an amount x with
+    min_fraction x size x y <= x <= size x y (rows <kind>_max, <kind>_min). The planner's feed
+    options and the OR-Library warehouses (benchmarks/orlib) are posed through this one form."""
+    name = _slug(kind, *key)
+    y = m.prob.add_variable(_slug("develop", name), 0, 1, cat="Binary" if integer else "Continuous")
+    x = m.prob.add_variable(_slug("added", name), 0)
+    m.row(f"{kind}_max", key, [(x, 1.0), (y, -size)], "<=", 0.0)
+    if min_fraction > 0:
+        m.row(f"{kind}_min", key, [(x, 1.0), (y, -min_fraction * size)], ">=", 0.0)
+    return y, x
+
+
+def build_options(m: PortfolioModel, t: Terms) -> None:
+    """develop[o], feed_added[o]: a feed option developed or not, and the nameplate t/yr it adds
+    (fixed_charge); feed_supply[k]: a feed's use within its own supply plus what its developed
+    options add at their ramp share in the target year. The budget counts the option's federal
+    $ (max federal share x capex), the cost its annualised capex, fixed opex and opex per t."""
+    inputs = m.inputs
+    if inputs.options is None or inputs.options.empty:
+        return
+    added: dict[str, Pairs] = defaultdict(list)
+    for o in inputs.options.itertuples(index=False):
+        y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
+        m.develop[o.option_id], m.feed_added[o.option_id] = y, x
+        added[o.feedstock_id].append((x, -o.ramp_share))
+        t.budget_musd.append((y, o.federal_usd / USD_PER_MUSD))
+        t.annual_cost_musd.append((y, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD))
+        if o.opex_usd_per_t:
+            t.annual_cost_musd.append((x, o.ramp_share * o.opex_usd_per_t / USD_PER_MUSD))
+    supply = inputs.feeds.set_index("feedstock_id")["supply_tpa"]
+    for k in sorted(added):
+        u = m.feed_use[k]
+        u.upBound = None
+        m.row("feed_supply", (k,), [(u, 1.0), *added[k]], "<=", float(supply[k]))
 
 
 def build_capacity(m: PortfolioModel, t: Terms) -> None:
@@ -279,5 +318,5 @@ def build_floors(m: PortfolioModel, t: Terms) -> None:
 
 
 # build_model's order: each family may use the variables and terms of those before it
-FAMILIES = (build_projects, build_plants, build_feeds, build_capacity, build_shipments, build_deliveries,
+FAMILIES = (build_projects, build_plants, build_feeds, build_options, build_capacity, build_shipments, build_deliveries,
             build_balances, build_demand, build_budget, build_reliance, build_objectives, build_floors)

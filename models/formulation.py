@@ -44,6 +44,8 @@ class PortfolioModel:
     unmet: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     build: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech) binaries, discrete sizing
     funded: dict[str, pulp.LpVariable] = field(default_factory=dict)  # project_id -> share funded (0/1)
+    develop: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> developed (0/1)
+    feed_added: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> nameplate t/yr added
     max_import_reliance: pulp.LpVariable | None = None
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
     objectives: dict[str, Pairs] = field(default_factory=dict)

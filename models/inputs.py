@@ -72,6 +72,9 @@ class ModelInputs:
     heavy_other_mixed: float  # SEG+ share of "other" in intermediate mixed product
     origins: tuple[str, ...]  # origin classes with feed: ("domestic",) or ("domestic", "foreign")
     demand_scope: str  # whose demand demand_t is (magnet_makers or us_consumption)
+    # feed options in time for the target year (OPTION_COLUMNS; empty unless feed_options)
+    options: pd.DataFrame = None
+    integer: bool = True  # False: binaries relaxed to [0, 1] (LP relaxation)
 
 
 PLANT_COLUMNS = [
@@ -82,6 +85,9 @@ PLANT_COLUMNS = [
 FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", *[f"share_{e.lower()}" for e in ELEMENTS],
                 "nameplate_tpa", "first_output_year", "ramp_share", "foreign_share", "origin", "origin_class",
                 "origin_country", "owner", "captive", "heavy_other_fraction"]
+OPTION_COLUMNS = ["option_id", "feedstock_id", "kind", "added_tpa", "min_fraction", "first_output_year", "ramp_share",
+                  "capex_usd", "federal_usd", "annual_capex_usd", "fixed_opex_usd_per_yr", "opex_usd_per_t",
+                  "success_probability", "capex_dollar_year", "capex_study_usd"]
 PROJECT_COLUMNS = ["project_id", "applicant", "site_id", "technology_id", "capacity_tpa", "federal_usd", "capex_usd"]
 
 
@@ -94,7 +100,9 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     techs = techs.set_index("technology_id").sort_index()
     projects = pd.DataFrame([vars(p) for p in settings.projects], columns=PROJECT_COLUMNS)
     plants = _plants(catalog, settings, sites, techs, projects, rate)
-    feeds = _feeds(catalog, settings, sites)
+    options = _options(catalog, settings, sites, rate)
+    feeds = _feeds(catalog, settings, sites, also=set(options["feedstock_id"]))
+    feeds = _running_or_optioned(catalog, settings, options, feeds)
     weights, price = _element_values(catalog, settings)
     demand, imports = _demand_and_imports(catalog, settings, magnet=tuple(weights))
     penalty_x = _setting(settings.unmet_penalty_x_price, catalog, "unmet_penalty_x_price")
@@ -121,6 +129,8 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         heavy_other_mixed=_heavy_other_mixed(catalog),
         origins=origins,
         demand_scope=settings.demand_scope,
+        options=options,
+        integer=settings.integer,
     )
 
 
@@ -213,15 +223,18 @@ def _capex(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, t: pd
     return float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier * multiplier, "greenfield"
 
 
-def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame) -> pd.DataFrame:
+def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also: set[str] = frozenset()) -> pd.DataFrame:
     """Feedstocks at kept sites with first output by the target year (set K; by the decision
     year with existing_feeds_only): usable supply = nameplate x ramp share in the target year
-    x the import case's foreign-concentrate share for imported concentrate."""
+    x the import case's foreign-concentrate share for imported concentrate. Feeds in `also`
+    (those a feed option adds to) are kept even when not running by then, with their own
+    supply 0."""
     first_col, share_col = TIMING_COLUMNS[settings.timing_case]
     curves = ramp_curves(catalog, share_col)
     feeds = catalog.feedstocks.assign(first_output_year=catalog.feedstocks[f"first_output_year_{first_col}"])
     by = settings.decision_year if settings.existing_feeds_only else settings.target_year
-    feeds = feeds[feeds["site_id"].isin(sites["site_id"]) & (feeds["first_output_year"] <= by)
+    in_time = feeds["first_output_year"] <= by
+    feeds = feeds[feeds["site_id"].isin(sites["site_id"]) & (in_time | feeds["feedstock_id"].isin(also))
                   & ~feeds["feedstock_id"].isin(settings.exclude_feedstocks)].copy()
     case = catalog.import_cases.set_index("case")
     foreign = float(case.at[settings.import_case, "foreign_concentrate_share_base"]) \
@@ -232,10 +245,58 @@ def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame) -> pd
     feeds["origin_class"] = [FOREIGN if o in FOREIGN_ORIGINS else DOMESTIC for o in feeds["origin"]]
     feeds["foreign_share"] = [foreign if o == FOREIGN else 1.0 for o in feeds["origin_class"]]
     feeds["supply_tpa"] = feeds["nameplate_tpa"] * feeds["ramp_share"] * feeds["foreign_share"]
+    feeds.loc[feeds["first_output_year"] > by, "supply_tpa"] = 0.0  # kept only for its options
     other = feeds["share_other"].astype(float)
     feeds["heavy_other_fraction"] = [h / o if o > 0 else 0.0 for h, o in zip(feeds["heavy_other_share"], other)]
     feeds["captive"] = feeds["captive"].astype(bool)
     return feeds[FEED_COLUMNS].sort_values("feedstock_id").reset_index(drop=True)
+
+
+def _options(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, rate: float) -> pd.DataFrame:
+    """Feed options whose first added output (decision_year + lead time) reaches the target year,
+    at kept feeds, with capex escalated to catalog dollars (cost_index.csv, its last year) and
+    the added supply's ramp share (the feed's curve) in the target year. None when the
+    scenario leaves feed_options off, keeps existing feeds only or allows no new capacity."""
+    table = catalog.feed_options
+    if not settings.feed_options or settings.existing_feeds_only or not settings.allow_new_capacity:
+        table = table.iloc[0:0]
+    first_col, share_col = TIMING_COLUMNS[settings.timing_case]
+    curves = ramp_curves(catalog, share_col)
+    feeds = catalog.feedstocks.set_index("feedstock_id")
+    kept = set(feeds.index[feeds["site_id"].isin(sites["site_id"])]) - set(settings.exclude_feedstocks)
+    index = catalog.cost_index.set_index("year")["index"].astype(float)
+    rows = []
+    for o in table.sort_values("option_id").itertuples(index=False):
+        first = settings.decision_year + float(getattr(o, f"lead_time_years_{first_col}"))
+        if o.feedstock_id not in kept or first > settings.target_year:
+            continue
+        study = float(getattr(o, f"capex_usd_{settings.capex_case}")) * settings.capex_multiplier
+        capex = study * float(index.iloc[-1] / index[o.capex_dollar_year]) if len(index) else study
+        rows.append({
+            "option_id": o.option_id, "feedstock_id": o.feedstock_id, "kind": o.kind,
+            "added_tpa": float(getattr(o, f"added_tpa_{settings.supply_case}")), "min_fraction": float(o.min_fraction),
+            "first_output_year": first,
+            "ramp_share": ramp_share(curves, feeds.at[o.feedstock_id, "ramp_curve"], first, settings.target_year),
+            "capex_usd": capex, "federal_usd": capex * float(o.max_federal_share),
+            "annual_capex_usd": capex * capital_recovery_factor(rate, float(o.life_years)),
+            "fixed_opex_usd_per_yr": float(o.fixed_opex_usd_per_yr), "opex_usd_per_t": float(o.opex_usd_per_t),
+            "success_probability": float(o.success_probability), "capex_dollar_year": int(o.capex_dollar_year),
+            "capex_study_usd": study,
+        })
+    return pd.DataFrame(rows, columns=OPTION_COLUMNS)
+
+
+def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.DataFrame,
+                         feeds: pd.DataFrame) -> pd.DataFrame:
+    """With feed options on, a deposit that has a new_mine option runs only if developed: its
+    own supply is 0 and its option adds it. Feeds that neither run by the target year nor
+    have an option in time are dropped."""
+    by = settings.decision_year if settings.existing_feeds_only else settings.target_year
+    table = catalog.feed_options
+    gated = set(table.loc[table["kind"] == "new_mine", "feedstock_id"]) if settings.feed_options else set()
+    feeds.loc[feeds["feedstock_id"].isin(gated), "supply_tpa"] = 0.0
+    running = set(feeds.loc[feeds["first_output_year"] <= by, "feedstock_id"]) - gated
+    return feeds[feeds["feedstock_id"].isin(running | set(options["feedstock_id"]))].reset_index(drop=True)
 
 
 def _element_values(catalog: Catalog, settings: ModelSettings) -> tuple[dict[str, float], dict[str, float]]:

@@ -72,6 +72,8 @@ def snapshot(model: PortfolioModel) -> Snapshot:
             federal += value * inputs.federal_share * float(capex[key])
     for q in inputs.projects.itertuples(index=False):
         federal += round(_v(model.funded[q.project_id])) * q.federal_usd
+    if inputs.options is not None:  # developed feed options (relaxed: their share of the money)
+        federal += sum(_v(model.develop[o.option_id]) * o.federal_usd for o in inputs.options.itertuples(index=False))
     return Snapshot(model.weighted_supply(), federal, credited, domestic, demand, new_tpa)
 
 

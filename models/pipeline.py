@@ -62,7 +62,8 @@ class Pipeline:
         reading = read_tables(self.model, self.solution)  # before the marginal step moves the variables
         sizes = {k: solved_value(v) for k, v in self.model.new_capacity.items()}
         value = self.marginal_value()[1] if with_marginal and self.solution.optimal else None
-        added = plant_additions(self.solver, sizes) if with_marginal and self.solution.optimal else {}
+        developed = {o: solved_value(v) for o, v in self.model.develop.items()}
+        added = plant_additions(self.solver, sizes, developed) if with_marginal and self.solution.optimal else {}
         return tables_result(self.model, self.solution, reading, value, label, fixed_capacity, self.solver.budget_usd,
                              added)
 

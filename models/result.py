@@ -11,7 +11,7 @@ from models.formulation import PortfolioModel
 from models.marginal import MarginalValue
 from models.solve import ZERO_T, Solution, solved_value as _v
 from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
-from models.valuation import per_weighted_t
+from models.valuation import OPTION, per_weighted_t
 from sites.sets import ELEMENTS
 
 __all__ = ["OBJECTIVE_UNITS", "PortfolioResult", "extract", "Reading", "plant_inputs_t", "read_tables", "tables_result"]
@@ -28,6 +28,9 @@ FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", "used_tpa", "na
 FLOW_COLUMNS = ["from_site", "to_site", "form", "element", "tonnes", "distance_km", "transport_usd"]
 PORTFOLIO_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
                      "total_capex_usd"]
+OPTION_RESULT_COLUMNS = ["option_id", "feedstock_id", "site_id", "kind", "developed", "added_tpa",
+                         "added_in_target_year_tpa", "first_output_year", "capex_usd", "federal_usd",
+                         "success_probability", "weighted_added_t", "federal_usd_per_weighted_t"]
 PRODUCTION_COLUMNS = ["site_id", "technology", "element", "input_t", "output_t", "routed_form", "routed_t"]
 BY_FORM_COLUMNS = ["element", "form", "demand_t", "domestic_t", "credited_t", "imports_t", "unmet_t",
                    "from_foreign_feed_t", "foreign_feed_t"]
@@ -48,6 +51,7 @@ class PortfolioResult:
     portfolio: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PORTFOLIO_COLUMNS))
     duals: pd.DataFrame = field(default_factory=pd.DataFrame)
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposals and whether each is funded
+    feed_options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_RESULT_COLUMNS))
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +95,22 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
         "portfolio": _portfolio(model, capacity, projects),
         "duals": _duals(model, solution),
         "projects": projects,
+        "feed_options": _options(model),
     }, model.weighted_supply(_v))
+
+
+def _options(model: PortfolioModel) -> pd.DataFrame:
+    """Feed options in time for the target year: developed or not, what they add, their money."""
+    options = model.inputs.options
+    if options is None or options.empty:
+        return pd.DataFrame(columns=OPTION_RESULT_COLUMNS)
+    out = options.copy()
+    out["site_id"] = out["feedstock_id"].map(model.inputs.feeds.set_index("feedstock_id")["site_id"])
+    out["developed"] = [_v(model.develop[o]) > 0.5 for o in out["option_id"]]
+    out["added_tpa"] = [_v(model.feed_added[o]) for o in out["option_id"]]
+    out["added_in_target_year_tpa"] = out["added_tpa"] * out["ramp_share"]
+    out["weighted_added_t"] = out["federal_usd_per_weighted_t"] = float("nan")  # filled by tables_result
+    return out[OPTION_RESULT_COLUMNS]
 
 
 def tables_result(model: PortfolioModel, solution: Solution, reading: Reading,
@@ -106,8 +125,17 @@ def tables_result(model: PortfolioModel, solution: Solution, reading: Reading,
         capacity["weighted_added_t"] = [added.get(k, float("nan")) for k in keys]
         capacity["federal_usd_per_weighted_t"] = [
             per_weighted_t(f, added[k]) if k in added else float("nan") for k, f in zip(keys, capacity["federal_usd"])]
+    options = reading.tables["feed_options"]
+    if added and len(options):
+        values = [added.get((OPTION, o), float("nan")) for o in options["option_id"]]
+        options["weighted_added_t"] = values
+        options["federal_usd_per_weighted_t"] = [per_weighted_t(f, a) if a == a else float("nan")
+                                                 for f, a in zip(options["federal_usd"], values)]
     capex = float(capacity["capex_usd"].sum()) if len(capacity) else 0.0
     federal = float(capacity["federal_usd"].sum()) if len(capacity) else 0.0
+    developed = options[options["developed"].astype(bool)]
+    capex += float(developed["capex_usd"].sum())  # mines and collection programmes funded
+    federal += float(developed["federal_usd"].sum())
     elements = reading.tables["elements"]
     reliance = {col: {e: round(float(v), DECIMALS) + 0.0 for e, v in zip(elements["element"], elements[col])}
                 for col in ("import_reliance", "foreign_feed_reliance")}

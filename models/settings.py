@@ -67,3 +67,9 @@ class ModelSettings:
     min_value_per_musd: float = 0.0
     projects: tuple[Project, ...] = ()
     project_mode: str = "fixed"
+    # Money can buy feed (feed_options.csv): mine development and collection programmes, each
+    # developed or not (a binary) and, once developed, adding between its minimum viable
+    # fraction and all of its added t/yr. integer = False relaxes every binary (the LP
+    # relaxation, for sweeps and duals).
+    feed_options: bool = False
+    integer: bool = True

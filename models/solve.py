@@ -73,13 +73,13 @@ def _quiet_stdout():
 class StageSolver:
     """Runs the lexicographic stages of a model; supports warm re-solves."""
 
-    def __init__(self, model: PortfolioModel, time_limit_s: float | None = None):
+    def __init__(self, model: PortfolioModel, time_limit_s: float | None = None, mip_gap: float = MIP_GAP):
         self.model = model
         self.budget_usd = model.inputs.budget_usd  # the budget row's current right-hand side, in USD
-        self.solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=MIP_GAP)
+        self.solver = pulp.HiGHS(msg=False, timeLimit=time_limit_s, gapRel=mip_gap)
         self._highs = None
         self._column: dict[int, int] = {}
-        self._integer: list = []  # binaries of a MILP, fixed after stage 1 (see _fix_integers)
+        self._integer: list = []  # binaries of a MILP, fixed only for the duals (see _milp_duals)
         self._vectors: dict = {}  # objective (or ("stage", name)) -> coefficients by column
         self._constraints: list | None = None
         # Each stage restarts from its own previous optimal basis: after a bound change that
@@ -112,10 +112,11 @@ class StageSolver:
                 break
             value = self._objective_value(name)
             solution.stage_values[name] = value
-            if k == 0:
-                row_dual = self._highs.getSolution().row_dual
-                solution.duals = {c.name: float(row_dual[c.id]) for c in self._rows()}
+            if k == 0 and not self._integer:
+                solution.duals = self._row_duals()
             self._hold(name, sense, value)
+        if solution.optimal and self._integer:
+            self._milp_duals(solution)
         # stages in between read HiGHS's arrays; PuLP's variables get the final answer once
         self.solver.findSolutionValues(self.model.prob)
         solution.solve_seconds = time.perf_counter() - start
@@ -140,15 +141,35 @@ class StageSolver:
             self._set_objective(name, sense)
             if k in self._stage_basis:  # this stage's last optimal basis: dual feasible for it
                 self._highs.setBasis(self._stage_basis[k])
+            elif k > 0 and self._integer:  # the previous stage's plan is feasible: start the MILP from it
+                self._highs.setSolution(self._highs.getSolution())
             status = self._run()
         if status == _S.Optimal and not self._integer:
             self._stage_basis[k] = self._highs.getBasis()
-        if k == 0 and self._integer and status == _S.Optimal:
-            # A MILP has no duals: fix the chosen plants and re-solve the LP that remains,
-            # whose duals price the budget and limits around that choice.
-            self._fix_integers()
-            status = self._run()
+        # A MILP's later stages re-choose every binary within the held floors: the final plan
+        # is the cheapest that reaches stage 1's optimum, not the cheapest given stage 1's plants.
         return status
+
+    def _row_duals(self) -> dict[str, float]:
+        row_dual = self._highs.getSolution().row_dual
+        return {c.name: float(row_dual[c.id]) for c in self._rows()}
+
+    def _milp_duals(self, solution: Solution) -> None:
+        """A MILP has no duals: fix the final plan's binaries and solve the LP that remains,
+        stage by stage; stage 1's duals price the budget and limits around that plan. The later
+        stages put the variables back on the final plan (within the floors' tolerance)."""
+        self._fix_integers()
+        self._release_floors()
+        for k, (name, sense) in enumerate(self.model.stages):
+            self._set_objective(name, sense)
+            status = self._run()
+            if status != _S.Optimal:
+                solution.status = STATUS_NAMES.get(status, "solver_error")
+                solution.message = f"LP with the plan's binaries fixed, stage {k + 1} ({sense} {name}) ended {solution.status}"
+                return
+            if k == 0:
+                solution.duals = self._row_duals()
+            self._hold(name, sense, self._objective_value(name))
 
     def _run(self):
         """Run HiGHS on its current model; the status as PuLP names it."""

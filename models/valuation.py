@@ -18,30 +18,37 @@ NEAR_FLOOR = 1.25  # a plant adding less than 1.25 x the floor per $1M is flagge
 MIN_FUNDED_USD = 10_000.0
 
 
-def plant_additions(solver: StageSolver, sizes: dict[Key, float]) -> dict[Key, float]:
-    """(site, tech) -> weighted t/yr lost without that plant's new capacity, others fixed.
+OPTION = "feed_option"  # key (OPTION, option_id): what a developed feed option adds
 
-    sizes: the solved new capacity per plant (read before any re-solve). Afterwards every
-    bound is put back; the model's variables hold the last re-solve's values."""
+
+def plant_additions(solver: StageSolver, sizes: dict[Key, float],
+                    developed: dict[str, float] | None = None) -> dict[Key, float]:
+    """(site, tech) -> weighted t/yr lost without that plant's new capacity, and (OPTION,
+    option_id) -> lost without that developed feed option, everything else held as solved.
+
+    sizes: the solved new capacity per plant, developed: the solved develop[o] (both read
+    before any re-solve). Afterwards every bound is put back; the model's variables hold the
+    last re-solve's values."""
     model = solver.model
-    built = {k: t for k, t in sizes.items() if t > ZERO_T}
-    if not built or model.funded:
+    held = {k: (v, sizes.get(k, 0.0)) for k, v in model.new_capacity.items()}
+    held |= {(OPTION, o): (v, round((developed or {}).get(o, 0.0))) for o, v in model.develop.items()}
+    chosen = sorted(k for k, (_, value) in held.items() if value > ZERO_T)
+    if not chosen or model.funded:
         return {}
-    saved = {k: (v.lowBound, v.upBound) for k, v in model.new_capacity.items()}
+    saved = {k: (v.lowBound, v.upBound) for k, (v, _) in held.items()}
     try:
-        for key, v in model.new_capacity.items():
-            size = built.get(key, 0.0)
-            solver.set_bounds(v, size, size)
-        held = _weighted(solver)
+        for v, value in held.values():
+            solver.set_bounds(v, value, value)
+        base = _weighted(solver)
         added = {}
-        for key in sorted(built):
-            var = model.new_capacity[key]
+        for key in chosen:
+            var, value = held[key]
             solver.set_bounds(var, 0.0, 0.0)
             without = _weighted(solver)
-            solver.set_bounds(var, built[key], built[key])
-            added[key] = max(0.0, held - without) if held is not None and without is not None else float("nan")
+            solver.set_bounds(var, value, value)
+            added[key] = max(0.0, base - without) if base is not None and without is not None else float("nan")
     finally:
-        for key, v in model.new_capacity.items():
+        for key, (v, _) in held.items():
             solver.set_bounds(v, *saved[key])
     return added
 

@@ -20,7 +20,8 @@ TABLE_KEYS = ("weights", "demand_t", "imports_t")
 PLAIN_KEYS = ("objective", "budget_usd", "federal_share", "target_year", "decision_year", "demand_case",
               "supply_case", "capex_case", "capex_multiplier", "import_case", "allow_new_capacity",
               "transport_usd_per_tkm", "discount_rate", "unmet_penalty_x_price", "min_plant_size",
-              "existing_feeds_only", "min_value_per_musd", "timing_case", "demand_scope")
+              "existing_feeds_only", "min_value_per_musd", "timing_case", "demand_scope",
+              "feed_options", "integer")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sites import geo
-from sites.checks import check_catalog
+from sites.checks import check_catalog, reference_problems
 from sites.errors import InputError, Problem
 from sites.schema import TABLES, coerce_table
 
@@ -43,6 +43,8 @@ class Catalog:
     import_cases: pd.DataFrame  # one row per imports.case
     trade_events: pd.DataFrame  # dated trade-regime facts
     production_history: pd.DataFrame  # reported output, for backcasts
+    cost_index: pd.DataFrame  # year -> CPI-U; catalog dollars are the last year's
+    feed_options: pd.DataFrame  # investments that add feed (mines, collection programmes)
     sha256: str  # of the catalog files' bytes, to tie outputs to their inputs
 
     def parameter(self, name: str) -> float:
@@ -81,7 +83,10 @@ def load_catalog(folder: str | Path | None = None) -> Catalog:
             continue
         digest.update(f"{table}.csv\0".encode() + path.read_bytes() + b"\0")
         typed[table] = coerce_table(table, files[table], raw, problems)
-    if problems:  # cross-table checks need every cell typed
+    if problems:  # cross-table checks need every cell typed; references are reported with cell problems
+        if len(typed) == len(TABLES):
+            failed = {(p.file, p.row, p.column) for p in problems}
+            problems.extend(p for p in reference_problems(typed, files) if (p.file, p.row, p.column) not in failed)
         raise InputError(problems)
     problems.extend(check_catalog(typed, files))
     if problems:

@@ -57,30 +57,7 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
         if str(sid).startswith("a-"):
             add("sources", sid_i, "source_id", sid, "a source id not starting 'a-' (that prefix marks assumptions)")
 
-    for table, cols in columns().items():
-        frame = tables[table]
-        for col in cols:
-            values = frame[col.name]
-            if col.unique:
-                seen: dict = {}
-                for i, v in enumerate(values):
-                    if v in seen:
-                        add(table, i, col.name, v, f"a unique id (row {seen[v] + 1} has it too)")
-                    seen.setdefault(v, i)
-            if not col.ref:
-                continue
-            if col.ref == PROVENANCE:
-                allowed_ids, what = known_ids, "ids from sources.csv or assumptions.csv"
-            else:
-                ref_table, ref_col = col.ref.split(".")
-                allowed_ids, what = set(tables[ref_table][ref_col]), f"ids from {files[ref_table]} ({ref_col})"
-            for i, v in enumerate(values):
-                if not col.required and _blank(v):
-                    continue  # an optional reference left empty
-                items = v if isinstance(v, list) else [v]
-                bad = [x for x in items if x not in allowed_ids]
-                if bad:
-                    add(table, i, col.name, ";".join(map(str, bad)), what)
+    problems.extend(reference_problems(tables, files))
 
     for table, key in COMPOSITE_KEYS.items():
         dup = tables[table].duplicated(list(key), keep="first")
@@ -126,6 +103,43 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
     _check_routes_capex_cases(tables, files, add)
     return problems
 
+
+
+def reference_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """Repeated ids and references to unknown ids. Runs also when some cells failed their
+    type check (those cells are skipped), so a bad reference is reported with them, at once."""
+    problems: list[Problem] = []
+
+    def add(table: str, i: int, column: str | None, value, expected: str) -> None:
+        problems.append(Problem(files[table], i + 1, column, None if value is None else str(value), expected,
+                                _row_id(table, tables[table], i)))
+
+    known_ids = set(tables["sources"]["source_id"]) | set(tables["assumptions"]["assumption_id"])
+    for table, cols in columns().items():
+        frame = tables[table]
+        for col in cols:
+            values = frame[col.name]
+            if col.unique:
+                seen: dict = {}
+                for i, v in enumerate(values):
+                    if v in seen and not _blank(v):
+                        add(table, i, col.name, v, f"a unique id (row {seen[v] + 1} has it too)")
+                    seen.setdefault(v, i)
+            if not col.ref:
+                continue
+            if col.ref == PROVENANCE:
+                allowed_ids, what = known_ids, "ids from sources.csv or assumptions.csv"
+            else:
+                ref_table, ref_col = col.ref.split(".")
+                allowed_ids, what = set(tables[ref_table][ref_col]), f"ids from {files[ref_table]} ({ref_col})"
+            for i, v in enumerate(values):
+                if _blank(v):
+                    continue  # an optional reference left empty, or a cell that failed its type check
+                items = v if isinstance(v, list) else [v]
+                bad = [x for x in items if x not in allowed_ids]
+                if bad:
+                    add(table, i, col.name, ";".join(map(str, bad)), what)
+    return problems
 
 def _blank(value) -> bool:
     """An optional cell left empty (typed as '', [] , None or NaN)."""

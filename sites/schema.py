@@ -35,6 +35,8 @@ TABLES = (
     "import_cases",
     "trade_events",
     "production_history",
+    "cost_index",
+    "feed_options",
 )
 PROVENANCE = "provenance"  # ref value: ids that must resolve in sources or assumptions
 

@@ -107,6 +107,8 @@ def default_tables() -> dict[str, list[dict]]:
         "demand_scopes": [],
         "trade_events": [],
         "production_history": [],
+        "cost_index": [{"year": 2025, "index": 100, "source": SRC, "note": ""}],
+        "feed_options": [],
     }
 
 

@@ -30,7 +30,7 @@ SLUG_MAX = 80
 # was written by an earlier ree-planner that left no manifest.
 OUTPUT_FILES = frozenset({
     "capacity.csv", "elements.csv", "elements_by_form.csv", "flows.csv", "portfolio.csv", "production.csv",
-    "feeds.csv", "duals.csv", "summary.json", "portfolio.geojson", "map.html", "report.html", "report.xlsx",
+    "feeds.csv", "duals.csv", "feed_options.csv", "summary.json", "portfolio.geojson", "map.html", "report.html", "report.xlsx",
     "sweep.csv", "sweep_capacity.csv", "ladder.csv", "sweep.png", "sweep.json",
     "comparison.csv", "comparison.xlsx", "comparison.html", "comparison.png", "comparison_map.html",
     "scorecard.csv", "scorecard_projects.csv", "scorecard.xlsx", "scorecard.html", "selection.csv",

@@ -163,8 +163,8 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
     best = pm.solve()
     if best.status != "optimal":
         raise SolverFailure("the choice of applications", best.status, pm.pipeline.solution.message)
-    # The MILP fixes its choice before the cost tie-break, so among equal-valued subsets it
-    # may fund a project that adds nothing; drop such projects, dearest first.
+    # Among equal-valued subsets (within the floor's tolerance) the MILP may still fund a
+    # project that adds nothing; drop such projects, dearest first.
     tie = TIE_REL * max(1.0, abs(best.objective_value))
     pruned = []
     for q in sorted((q for q in eligible if q.project_id in best.funded), key=lambda q: -q.federal_usd):
@@ -172,8 +172,9 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
         if without.status == "optimal" and gain(stage_sense(pm.settings.objective), best.objective_value,
                                                  without.objective_value) <= tie:
             pruned.append(q.project_id)
-    if pruned:
-        best = pm.what_if({p: (0.0, 0.0) for p in pruned})
+    # re-solved even when nothing was pruned: the pipeline must hold the best plan, not the
+    # last what-if, when the choice is read
+    best = pm.what_if({p: (0.0, 0.0) for p in pruned})
     choice = pm.run(pool.file)
     sense = stage_sense(pm.settings.objective)
     budget = pm.settings.budget_usd

@@ -22,6 +22,7 @@ TABLE_FILES = {
     "production.csv": "production",
     "feeds.csv": "feeds",
     "duals.csv": "duals",
+    "feed_options.csv": "feed_options",
 }
 
 
