@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sites import geo
-from sites.checks import check_catalog
+from sites.checks import check_catalog, check_references
 from sites.errors import InputError, Problem
 from sites.schema import TABLES, coerce_table
 
@@ -81,7 +81,10 @@ def load_catalog(folder: str | Path | None = None) -> Catalog:
             continue
         digest.update(f"{table}.csv\0".encode() + path.read_bytes() + b"\0")
         typed[table] = coerce_table(table, files[table], raw, problems)
-    if problems:  # cross-table checks need every cell typed
+    if problems:  # cross-table checks need every cell typed; ids and references need only text
+        if len(typed) == len(TABLES) and all(p.row is not None for p in problems):
+            seen = {(p.file, p.row, p.column) for p in problems}
+            problems.extend(p for p in check_references(typed, files) if (p.file, p.row, p.column) not in seen)
         raise InputError(problems)
     problems.extend(check_catalog(typed, files))
     if problems:

@@ -41,8 +41,9 @@ def _row_id(table: str, frame: pd.DataFrame, i: int) -> str | None:
     return None
 
 
-def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
-    """All cross-table problems of a catalog whose cells already passed type checks."""
+def check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """Unique ids and references to other tables. They need only text, so they run even when
+    some cells failed their type check: a bad number must not hide a bad id in the same row."""
     problems: list[Problem] = []
 
     def add(table: str, i: int, column: str | None, value, expected: str) -> None:
@@ -50,13 +51,6 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
         problems.append(Problem(files[table], i + 1, column, shown, expected, _row_id(table, tables[table], i)))
 
     known_ids = set(tables["sources"]["source_id"]) | set(tables["assumptions"]["assumption_id"])
-    for aid_i, aid in enumerate(tables["assumptions"]["assumption_id"]):
-        if not str(aid).startswith("a-"):
-            add("assumptions", aid_i, "assumption_id", aid, "an id starting 'a-'")
-    for sid_i, sid in enumerate(tables["sources"]["source_id"]):
-        if str(sid).startswith("a-"):
-            add("sources", sid_i, "source_id", sid, "a source id not starting 'a-' (that prefix marks assumptions)")
-
     for table, cols in columns().items():
         frame = tables[table]
         for col in cols:
@@ -81,6 +75,25 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
                 bad = [x for x in items if x not in allowed_ids]
                 if bad:
                     add(table, i, col.name, ";".join(map(str, bad)), what)
+    return problems
+
+
+def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
+    """All cross-table problems of a catalog whose cells already passed type checks."""
+    problems: list[Problem] = []
+
+    def add(table: str, i: int, column: str | None, value, expected: str) -> None:
+        shown = None if value is None else (";".join(value) if isinstance(value, list) else str(value))
+        problems.append(Problem(files[table], i + 1, column, shown, expected, _row_id(table, tables[table], i)))
+
+    known_ids = set(tables["sources"]["source_id"]) | set(tables["assumptions"]["assumption_id"])
+    for aid_i, aid in enumerate(tables["assumptions"]["assumption_id"]):
+        if not str(aid).startswith("a-"):
+            add("assumptions", aid_i, "assumption_id", aid, "an id starting 'a-'")
+    for sid_i, sid in enumerate(tables["sources"]["source_id"]):
+        if str(sid).startswith("a-"):
+            add("sources", sid_i, "source_id", sid, "a source id not starting 'a-' (that prefix marks assumptions)")
+    problems.extend(check_references(tables, files))
 
     for table, key in COMPOSITE_KEYS.items():
         dup = tables[table].duplicated(list(key), keep="first")

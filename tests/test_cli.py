@@ -96,7 +96,7 @@ def test_unknown_scenario_key_and_wrong_type_listed_together(tmp_path, capsys):
     assert main(["run", path, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ree-planner: 2 problems in the input:\n")
-    assert f"  - {path}, key budjet_usd: expected a known key: name, description, extends," in err
+    assert f"  - {path}, key budjet_usd: expected a known key (did you mean 'budget_usd'?): name, description, extends," in err
     assert f"  - {path}, key federal_share: got 'half', expected a number\n" in err
     assert not (tmp_path / "out").exists()
 

@@ -156,7 +156,8 @@ def test_sweep_cli_writes_every_file(tmp_path, capsys):
     assert (out / "sweep.csv").read_bytes() == first
 
 
-EXPECTED_RANGE = "START:STOP:N, e.g. 0:1.2e9:25 (START < STOP, N a whole number from 2 to 10,000)"
+EXPECTED_RANGE = ("START:STOP:N, e.g. 0:1.2e9:25 (START and STOP amounts of US dollars such as 1.2e9, 1.2B, $600M "
+                  "or 600m, START < STOP, N a whole number from 2 to 10,000)")
 
 
 @pytest.mark.parametrize("args, message", [

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import add_review_options, print_projects, review_setup
+from planner.commands.options import add_review_options, example_help, print_projects, review_setup
 from planner.exit_codes import EXIT_OK
 
 NAME = "evaluate"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(NAME, help="evaluate a portfolio of proposals (capacities fixed as proposed)")
+    p = sub.add_parser(NAME, help="evaluate a portfolio of proposals (capacities fixed as proposed)",
+                       **example_help("ree-planner evaluate examples/portfolios/heavy_ree_focus.csv --budget 600M"))
     p.add_argument("portfolio", type=Path, metavar="PORTFOLIO.csv",
                    help="one row per project, in the format run writes as portfolio.csv")
     add_review_options(p, "out/evaluate-<file name>")
