@@ -31,7 +31,7 @@ def test_run_writes_both_reports(run_dir):
 def test_html_report_is_self_contained_and_escaped(run_dir):
     html = (run_dir / "report.html").read_text()
     assert "data:image/png;base64," in html
-    assert '<iframe src="map.html"' in html
+    assert '<iframe class="map"' in html and 'srcdoc="&lt;!DOCTYPE html&gt;' in html and 'src="map.html"' not in html
     assert "<script>alert" not in html and "Tiny &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
     for attr in ('src="http', "src='http", 'href="http', "@import", "url(http"):
         assert attr not in html

@@ -52,6 +52,22 @@ def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     return Run(scenario, catalog, pipeline.result(run_label(scenario, catalog)))
 
 
+def reference_run(scenario: Scenario, catalog: Catalog, base: Scenario | None = None) -> tuple | None:
+    """(Run, label) the funding memo compares against: the scenario without its command-line
+    overrides (base), else the shipped baseline for a scenario on the shipped catalog; None
+    when there is none or it does not solve."""
+    from planner.scenario import load_scenario
+
+    if base is not None and base is not scenario:
+        reference, label = base, f"scenario {base.name} without the command-line overrides"
+    elif scenario.name != "baseline" and scenario.catalog_dir is None:
+        reference, label = load_scenario("baseline"), "the baseline scenario"
+    else:
+        return None
+    run = run_scenario(reference, catalog)
+    return (run, label) if run.summary.status == "optimal" else None
+
+
 def default_out_dir(scenario: Scenario, suffix: str = "") -> Path:
     """out/<scenario name as a safe folder name><suffix>."""
     return Path("out") / (slug(scenario.name) + suffix)
@@ -63,8 +79,9 @@ def input_paths(scenario: Scenario) -> tuple[Path, ...]:
 
 
 def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, force: bool = False,
-                  protect: tuple = ()) -> Path:
-    """Write the run's folder; nothing is left behind if any part fails.
+                  protect: tuple = (), reference: tuple | None = None) -> Path:
+    """Write the run's folder; nothing is left behind if any part fails. reference = (Run, label):
+    the run the funding memo compares against (see reference_run).
 
     An existing out_dir is replaced only if ree-planner wrote it (or with force); never a
     folder holding the scenario's own files."""
@@ -76,7 +93,7 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, 
 
     def reports(folder: Path) -> None:
         from planner.run import pages as run_reports  # matplotlib and openpyxl only when writing
-        run_reports.write_run_reports(run, folder)
+        run_reports.write_run_reports(run, folder, reference)
 
     return write_run(target, run.result, run.catalog, run.summary.to_dict(), render if with_map else None, reports,
                      force=force, protect=input_paths(run.scenario) + tuple(protect))
