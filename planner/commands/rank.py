@@ -33,5 +33,6 @@ def main(args) -> int:
     print("\n".join(ranking.notes))
     print("\n" + scorecard_text(ranking.portfolios))
     print("\n" + warnings_text(ranking.projects))
-    print(f"\nScorecard (scorecard.csv, .xlsx, .html) and map written to {setup.out}/")
+    print(f"\nScorecard (scorecard.csv, .xlsx, .html), award board (board.csv, board.html) and map written to "
+          f"{setup.out}/")
     return EXIT_OK

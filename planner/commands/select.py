@@ -22,6 +22,7 @@ def main(args) -> int:
 
     from planner.failures import require_optimal
     from planner.outputs.folder import slug
+    from planner.review.board import board_of_selection
     from planner.review.evaluation import select
     from planner.review.files import selection_text, write_evaluation
     from planner.review.proposals import problem_order, read_proposals, review
@@ -46,7 +47,8 @@ def main(args) -> int:
     portfolios, projects = scorecards([selection.chosen])
     write_evaluation(setup.out, selection.chosen, portfolios, projects, with_map=not args.no_map,
                      extra={"selection.csv": selection.applications}, force=args.force, protect=setup.protect,
-                     kind="select")
+                     kind="select", board=board_of_selection(selection),
+                     board_title=f"Award board: {args.applications.name} under scenario {setup.scenario.name}")
     print(selection_text(selection))
     print()
     print(report.run_text(selection.chosen.run, setup.out))
