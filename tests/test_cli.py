@@ -34,7 +34,9 @@ def test_run_writes_every_output(tmp_path, capsys):
     assert main(["run", scenario_file(tmp_path, "budget_usd = 10e6\n"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Capacity (t/yr of REO input):" in printed and f"Outputs written to {out}/" in printed
-    assert "The next $100M adds 1,000.0 t/yr of weighted supply (1,000.0 t/yr NdPr)." in printed
+    # measured: the mine's 1,000 t/yr of 50% Nd concentrate caps supply at 500 t, 400 t above today's
+    assert "The next $100M adds 400.0 t/yr of weighted supply (400.0 t/yr NdPr) (measured: re-solved with " \
+        "$110.0M)." in printed
     names = {"capacity.csv", "elements.csv", "flows.csv", "portfolio.csv", "summary.json", "map.html",
              "portfolio.geojson"}
     assert names <= {p.name for p in out.iterdir()}

@@ -22,7 +22,6 @@ def headline(summary: dict) -> list[tuple[str, str]]:
         ("federal money used", f"${summary['federal_usd'] / 1e6:,.1f}M of ${summary['budget_usd'] / 1e6:,.1f}M"),
         ("total capex", f"${summary['capex_usd'] / 1e6:,.1f}M"),
         ("annual cost", f"${summary['annual_cost_musd']:,.1f}M/yr"),
-        ("next $100M adds", f"{100 * summary['budget_marginal_value']:,.2f} {summary['objective_unit']}"),
     ]
 
 

@@ -1,6 +1,7 @@
 """One way through the program: scenario -> catalog -> model -> result -> files."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import maps
 from models import Pipeline, PortfolioResult, RunLabel, Summary
+from planner import next_money
 from planner.outputs.folder import slug
 from planner.run.files import write_run
 from planner.scenario import Scenario, check_against_catalog
@@ -47,9 +49,24 @@ def run_label(scenario: Scenario, catalog: Catalog, settings: dict | None = None
 def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     """Solve a scenario; the result's tables are plain DataFrames."""
     catalog = catalog if catalog is not None else load_inputs(scenario)
-    pipeline = Pipeline.prepare(catalog, scenario.settings())
+    settings = scenario.settings()
+    pipeline = Pipeline.prepare(catalog, settings)
     pipeline.solve()
-    return Run(scenario, catalog, pipeline.result(run_label(scenario, catalog)))
+    result = pipeline.result(run_label(scenario, catalog))
+    s = result.summary
+    if s.status == "optimal" and settings.objective == "max_weighted_supply":
+        # what the next $100M adds, measured by a re-solve (after every table is read)
+        after = next_money.measure_next(pipeline, settings.budget_usd)
+        el = result.elements
+        credited = dict(zip(el["element"], el["demand_t"] - el["imports_t"] - el["unmet_t"]))
+        text = next_money.sentence(s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply,
+                                   after, s.federal_usd, s.budget_usd, s.min_value_per_musd, credited)
+        result.summary = dataclasses.replace(s, budget_marginal_value_text=text)
+    else:
+        result.summary = dataclasses.replace(s, budget_marginal_value_text=next_money.sentence(
+            s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply, None, s.federal_usd,
+            s.budget_usd, s.min_value_per_musd))
+    return Run(scenario, catalog, result)
 
 
 def reference_run(scenario: Scenario, catalog: Catalog, base: Scenario | None = None) -> tuple | None:
