@@ -57,3 +57,39 @@ def is_ree_planner_png(path) -> bool:
     with open(path, "rb") as f:
         head = f.read(128)
     return head.startswith(b"\x89PNG") and SOFTWARE_CHUNK in head
+
+
+PDF_MARK = b"\n%ree-planner\n"  # a PDF comment after %%EOF: readers ignore it, it marks our files
+
+
+def print_pdf(html_path, pdf_path) -> Path:
+    """Print a saved page (the funding memo) to PDF in headless Chromium, offline, with the
+    page's print CSS; maps inside it (srcdoc frames) are drawn before printing."""
+    from playwright.sync_api import sync_playwright
+
+    html_path = Path(html_path).resolve()
+    pdf_path = Path(pdf_path)
+    blocked: list[str] = []
+    with sync_playwright() as p:
+        browser = chromium.launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.route("**/*", chromium.offline_route(blocked, html_path.as_uri()))
+            page.goto(html_path.as_uri(), wait_until="load")
+            page.wait_for_timeout(SETTLE_MS)
+            page.emulate_media(media="print")
+            pdf = page.pdf(format="Letter", print_background=True, prefer_css_page_size=True)
+        finally:
+            browser.close()
+    pdf_path.write_bytes(pdf + PDF_MARK)
+    return pdf_path
+
+
+def is_ree_planner_pdf(path) -> bool:
+    """True if path is a PDF that print_pdf wrote."""
+    with open(path, "rb") as f:
+        head = f.read(5)
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - len(PDF_MARK)))
+        tail = f.read()
+    return head == b"%PDF-" and tail == PDF_MARK

@@ -11,11 +11,20 @@ from pathlib import Path
 
 from models.settings import ModelSettings
 from sites import Catalog
+from planner.money import EXPECTED as MONEY_EXPECTED, parse_money, short_money
 from planner.outputs.folder import name_problem
+from planner.suggest import did_you_mean
 from sites.errors import InputError, Problem
 from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
 
 TABLE_KEYS = ("weights", "demand_t", "imports_t")
+MONEY_KEYS = ("budget_usd",)  # may be written as text: "1.2B", "$600M" (planner/money.py)
+# Command-line overrides: key -> (word in the output folder's name, how the headline says it)
+OVERRIDE_WORDS = {"budget_usd": ("budget", lambda v: f"federal budget ${short_money(v)}"),
+                  "import_case": ("imports", lambda v: f"import case {v}"),
+                  "target_year": ("year", lambda v: f"target year {v}"),
+                  "federal_share": ("share", lambda v: f"federal share {v:.0%}"),
+                  "objective": ("objective", lambda v: f"objective {v}")}
 # Keys passed to ModelSettings unchanged (the others need converting: tables, lists, ranges)
 PLAIN_KEYS = ("objective", "budget_usd", "federal_share", "target_year", "decision_year", "demand_case",
               "supply_case", "capex_case", "capex_multiplier", "import_case", "allow_new_capacity",
@@ -79,6 +88,7 @@ class Scenario:
     name: str
     path: Path | None
     values: dict  # only keys that were set; defaults come from ModelSettings
+    overrides: tuple = ()  # (key, value) pairs given on the command line, in the order given
 
     @property
     def description(self) -> str:
@@ -92,10 +102,27 @@ class Scenario:
         """A copy with command-line values, checked like file values."""
         given = {k: v for k, v in overrides.items() if v is not None}
         problems: list[Problem] = []
+        _money_values(source, given, problems)
         _check_values(source, given, problems)
         if problems:
             raise InputError(problems)
-        return Scenario(self.name, self.path, {**self.values, **given})
+        return Scenario(self.name, self.path, {**self.values, **given}, self.overrides)
+
+    def with_command_line(self, **overrides) -> "Scenario":
+        """A copy with the command line's overrides (budget, import case, year, ...), checked like
+        file values, renamed after them (baseline -> baseline-budget-2B) so its default output
+        folder is never another scenario's, and described so its headline states them."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if not given:
+            return self
+        changed = self.with_overrides("command line", **given)
+        pairs = tuple((k, changed.values[k]) for k in given)
+        name = "-".join([self.name, *(f"{OVERRIDE_WORDS[k][0]}-{_name_word(k, v)}" for k, v in pairs)])
+        said = ", ".join(f"{OVERRIDE_WORDS[k][1](v)} (the scenario has {OVERRIDE_WORDS[k][1](self.value(k))})"
+                         if self.value(k) is not None else OVERRIDE_WORDS[k][1](v) for k, v in pairs)
+        description = f"scenario {self.name} with {said}, set on the command line"
+        values = {**changed.values, "name": name, "description": description}
+        return Scenario(name, self.path, values, self.overrides + pairs)
 
     def value(self, key: str):
         """The key's value: as set, else its default from scenario_keys.csv (None if it has none)."""
@@ -133,6 +160,14 @@ class Scenario:
             "exclude_technologies": sorted(s.exclude_technologies),
             "exclude_feedstocks": sorted(s.exclude_feedstocks),
         }
+
+
+def _name_word(key: str, value) -> str:
+    if key == "budget_usd":
+        return short_money(value)
+    if key == "federal_share":
+        return f"{value:g}"
+    return str(value)
 
 
 SHOWN_MAX = 200  # characters of a bad value repeated in a message
@@ -175,12 +210,23 @@ def _range_problem(key: Key, value) -> str | None:
     return None
 
 
+def _money_values(file: str, values: dict, problems: list[Problem]) -> None:
+    """Budget keys written as text ("1.2B", "$600M") turned into dollars, in place."""
+    for name in MONEY_KEYS:
+        if isinstance(values.get(name), str):
+            try:
+                values[name] = parse_money(values[name])
+            except ValueError as err:
+                problems.append(_problem(file, name, values.pop(name), str(err)))
+
+
 def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
     spec = keys()
     for name, value in values.items():
         key = spec.get(name)
         if key is None:
-            problems.append(_problem(file, name, None, "a known key: " + ", ".join(spec)))
+            problems.append(_problem(file, name, None, "a known key" + did_you_mean(name, spec) + ": "
+                                     + ", ".join(spec)))
             continue
         if key.type == "str" and not isinstance(value, str):
             problems.append(_problem(file, name, value, "text"))
@@ -259,6 +305,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict:
     except OSError as err:
         raise InputError(Problem(file, None, None, None, f"a readable scenario file ({err.strerror or err})")) from None
     problems: list[Problem] = []
+    _money_values(file, data, problems)
     _check_values(file, data, problems)
     if problems:
         raise InputError(problems)
@@ -289,8 +336,9 @@ def load_scenario(ref: str | Path | None = None) -> Scenario:
     ref = "baseline" if ref is None else str(ref)
     path = _resolve_path(ref, None)
     if path is None:
-        raise InputError(Problem(ref, None, None, None,
-                                 "a scenario file or one of the shipped scenarios: " + ", ".join(shipped_scenarios())))
+        shipped = shipped_scenarios()
+        raise InputError(Problem(ref, None, None, None, "a scenario file or one of the shipped scenarios"
+                                 + did_you_mean(ref.removesuffix(".toml"), shipped) + ": " + ", ".join(shipped)))
     values = _read(path, (path.resolve(),))
     return Scenario(values.get("name", path.stem), path, values)
 
@@ -308,14 +356,19 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
     for key, ids in known.items():
         for x in v.get(key, []):
             if x not in ids:
-                problems.append(_problem(file, key, x, f"an id from the catalog ({', '.join(sorted(ids))})"))
+                problems.append(_problem(file, key, x, "an id from the catalog" + did_you_mean(x, sorted(ids))
+                                         + f" ({', '.join(sorted(ids))})"))
+    given = dict(scenario.overrides)
+    def source(key: str) -> str:
+        return "command line" if key in given else file
+
     cases = sorted(set(catalog.imports["case"]))
     if scenario.value("import_case") not in cases:
-        problems.append(_problem(file, "import_case", scenario.value("import_case"),
-                                 "an import case of the catalog: " + ", ".join(cases)))
+        problems.append(_problem(source("import_case"), "import_case", scenario.value("import_case"), "an import case of the catalog"
+                                 + did_you_mean(scenario.value("import_case"), cases) + ": " + ", ".join(cases)))
     years = sorted(set(catalog.demand["target_year"]))
     if scenario.value("target_year") not in years and not v.get("demand_t"):
-        problems.append(_problem(file, "target_year", scenario.value("target_year"),
+        problems.append(_problem(source("target_year"), "target_year", scenario.value("target_year"),
                                  "a year the catalog has demand for: " + ", ".join(map(str, years))))
     if scenario.value("min_value_per_musd") > 0 and scenario.value("objective") != "max_weighted_supply":
         problems.append(_problem(file, "min_value_per_musd", v["min_value_per_musd"],

@@ -83,8 +83,9 @@ def load_catalog(folder: str | Path | None = None) -> Catalog:
             continue
         digest.update(f"{table}.csv\0".encode() + path.read_bytes() + b"\0")
         typed[table] = coerce_table(table, files[table], raw, problems)
-    if problems:  # cross-table checks need every cell typed; references are reported with cell problems
-        if len(typed) == len(TABLES):
+    if problems:  # cross-table checks need every cell typed; ids and references need only text, so
+        # they are reported with the cell problems (unless a whole column or file is missing)
+        if len(typed) == len(TABLES) and all(p.row is not None for p in problems):
             failed = {(p.file, p.row, p.column) for p in problems}
             problems.extend(p for p in reference_problems(typed, files) if (p.file, p.row, p.column) not in failed)
         raise InputError(problems)

@@ -49,7 +49,6 @@ def check_catalog(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> lis
         shown = None if value is None else (";".join(value) if isinstance(value, list) else str(value))
         problems.append(Problem(files[table], i + 1, column, shown, expected, _row_id(table, tables[table], i)))
 
-    known_ids = set(tables["sources"]["source_id"]) | set(tables["assumptions"]["assumption_id"])
     for aid_i, aid in enumerate(tables["assumptions"]["assumption_id"]):
         if not str(aid).startswith("a-"):
             add("assumptions", aid_i, "assumption_id", aid, "an id starting 'a-'")

@@ -34,7 +34,9 @@ def test_run_writes_every_output(tmp_path, capsys):
     assert main(["run", scenario_file(tmp_path, "budget_usd = 10e6\n"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Capacity (t/yr of REO input):" in printed and f"Outputs written to {out}/" in printed
-    assert "The next $100M adds 1,000.0 t/yr of weighted supply (1,000.0 t/yr NdPr)." in printed
+    # measured: the mine's 1,000 t/yr of 50% Nd concentrate caps supply at 500 t, 400 t above today's
+    assert "The next $100M adds 400.0 t/yr of weighted supply (400.0 t/yr NdPr) (measured: re-solved with " \
+        "$110.0M)." in printed
     names = {"capacity.csv", "elements.csv", "flows.csv", "portfolio.csv", "summary.json", "map.html",
              "portfolio.geojson"}
     assert names <= {p.name for p in out.iterdir()}
@@ -96,7 +98,7 @@ def test_unknown_scenario_key_and_wrong_type_listed_together(tmp_path, capsys):
     assert main(["run", path, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ree-planner: 2 problems in the input:\n")
-    assert f"  - {path}, key budjet_usd: expected a known key: name, description, extends," in err
+    assert f"  - {path}, key budjet_usd: expected a known key (did you mean 'budget_usd'?): name, description, extends," in err
     assert f"  - {path}, key federal_share: got 'half', expected a number\n" in err
     assert not (tmp_path / "out").exists()
 

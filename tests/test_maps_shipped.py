@@ -81,7 +81,7 @@ def test_comparison_map_of_two_runs(browser, baseline_dir, tmp_path):
 
 def test_report_html_opens_offline_with_its_map(browser, baseline_dir):
     """report.html is one page for a manager: it loads with no outside request and shows the
-    run's own map.html (a file beside it) with Leaflet and every plant."""
+    run's own map inside it (srcdoc, no file beside it needed) with Leaflet and every plant."""
     from maps import chromium
 
     blocked, errors = [], []
@@ -91,7 +91,7 @@ def test_report_html_opens_offline_with_its_map(browser, baseline_dir):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((baseline_dir / "report.html").resolve().as_uri(), wait_until="load")
         page.wait_for_timeout(500)
-        frames = [f for f in page.frames if f.url.endswith("/map.html")]
+        frames = [f for f in page.frames if f.url == "about:srcdoc"]
         assert len(frames) == 1
         assert frames[0].evaluate("typeof window.L") == "object"
         capacity = pd.read_csv(baseline_dir / "capacity.csv")

@@ -24,18 +24,19 @@ def test_run_writes_both_reports(run_dir):
     assert sheets["sources"]["source_id"].tolist() == ["test-src"]
     assert "cited_by" in sheets["sources"].columns
     summary = sheets["summary"].set_index("item")["value"]
-    assert summary["marginal value"] == ("The next $100M adds 1,400.0 t/yr of weighted supply "
-                                         "(600.0 t/yr NdPr, 200.0 t/yr Dy).")
+    # measured: from $20M only $30M more is worth anything (30 x 14 = 420 weighted t/yr)
+    assert summary["marginal value"] == ("The next $100M adds 420.0 t/yr of weighted supply "
+                                         "(180.0 t/yr NdPr, 60.0 t/yr Dy) (measured: re-solved with $120.0M).")
 
 
 def test_html_report_is_self_contained_and_escaped(run_dir):
     html = (run_dir / "report.html").read_text()
     assert "data:image/png;base64," in html
-    assert '<iframe src="map.html"' in html
+    assert '<iframe class="map"' in html and 'srcdoc="&lt;!DOCTYPE html&gt;' in html and 'src="map.html"' not in html
     assert "<script>alert" not in html and "Tiny &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
     for attr in ('src="http', "src='http", 'href="http', "@import", "url(http"):
         assert attr not in html
-    for text in ("The next $100M adds 1,400.0", "Mine", "capex_multiplier", "Element balance"):
+    for text in ("The next $100M adds 420.0", "Mine", "capex_multiplier", "Element balance"):
         assert text in html
 
 

@@ -1,4 +1,6 @@
 """Sweeps on hand-solvable catalogs: exact supply curve, marginal values, warm == cold, order-free."""
+import re
+
 import pytest
 
 from models import plan
@@ -48,10 +50,14 @@ def test_slopes_between_points_equal_reported_marginal_values(small):
     assert mv[:5] == pytest.approx([14.0] * 5)
     assert table["marginal_t_per_100musd_Nd"].tolist()[:5] == pytest.approx([600.0] * 5)
     assert table["marginal_t_per_100musd_Dy"].tolist()[:5] == pytest.approx([200.0] * 5)
+    # the words say what the next $100M adds, measured: from $10M only $40M more is worth anything
+    # (40 x 14 = 560), not the slope multiplied out (1,400); and a budget all spent is never "not binding"
     assert table["marginal_value_text"].iloc[1] == (
-        "The next $100M adds 1,400.0 t/yr of weighted supply (600.0 t/yr NdPr, 200.0 t/yr Dy).")
+        "The next $100M adds 560.0 t/yr of weighted supply (240.0 t/yr NdPr, 80.0 t/yr Dy) (measured: re-solved "
+        "with $110.0M).")
     assert table["marginal_value_text"].iloc[5] == (
-        "The budget does not bind ($50.0M of $50.0M used): more federal money would not add supply.")
+        "All $50.0M is used, yet another $100M would add nothing (measured): feed and demand limit supply here, "
+        "not money.")
     assert table["marginal_value_text"].iloc[-1] == (
         "The budget does not bind ($50.0M of $100.0M used): more federal money would not add supply.")
 
@@ -156,7 +162,8 @@ def test_sweep_cli_writes_every_file(tmp_path, capsys):
     assert (out / "sweep.csv").read_bytes() == first
 
 
-EXPECTED_RANGE = "START:STOP:N, e.g. 0:1.2e9:25 (START < STOP, N a whole number from 2 to 10,000)"
+EXPECTED_RANGE = ("START:STOP:N, e.g. 0:1.2e9:25 (START and STOP amounts of US dollars such as 1.2e9, 1.2B, $600M "
+                  "or 600m, START < STOP, N a whole number from 2 to 10,000)")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -192,3 +199,26 @@ def test_check_axes_rejects_a_key_swept_twice(small):
     scenario, _ = small
     with pytest.raises(InputError, match="each key swept once"):
         check_axes(scenario, [budget_axis("0:1:2"), param_axis("budget_usd=0:1:2")])
+
+
+def test_the_next_100m_is_measured_not_extrapolated(small, capsys):
+    """Issue 14: at $0 the slope is 14 weighted t/yr per $1M, but only $50M is worth spending, so
+    the next $100M adds 700 (50 x 14), not 1,400; at $50M, all spent, nothing more: never
+    "does not bind ($50.0M of $50.0M used)"."""
+    scenario, catalog = small
+    table = run_sweep(scenario, catalog, [budget_axis("0:50e6:2")], workers=1).table
+    texts = table["marginal_value_text"].tolist()
+    assert texts[0].startswith("The next $100M adds 700.0 t/yr of weighted supply")
+    assert "does not bind" not in texts[1] and texts[1].startswith("All $50.0M is used, yet another $100M would add "
+                                                                   "nothing (measured)")
+
+
+def test_evaluate_prints_no_missing_numbers(tmp_path, capsys):
+    import proposal_factory as pf
+
+    toml = pf.write_scenario(tmp_path, budget_usd=20e6)
+    csv = pf.write_proposals(tmp_path / "p.csv", [pf.project("A", 100, 5)])
+    assert main(["evaluate", str(csv), "--scenario", str(toml), "--out", str(tmp_path / "o"), "--no-map"]) == 0
+    printed = capsys.readouterr().out.replace(str(tmp_path), "")
+    assert not re.search(r"\bnan\b", printed.lower())
+    assert "Mine sx: $5.0M federal; what it adds is measured per project below (marginal_wt)" in printed

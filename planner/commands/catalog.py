@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.commands.options import example_help
 from planner.exit_codes import EXIT_OK
 
 NAME = "catalog"
 
 
 def add_parser(sub) -> None:
-    cat = sub.add_parser(NAME, help="check, show or map a catalog")
+    cat = sub.add_parser(NAME, help="check, show or map a catalog", **example_help(
+        "ree-planner catalog check", "ree-planner catalog map --out catalog-map.html"))
     actions = cat.add_subparsers(dest="action", required=True)
     for name, text in (("check", "validate a catalog folder"), ("show", "print its sites and technologies"),
                        ("map", "draw its candidate sites")):

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import add_out_options
+from planner.commands.options import add_out_options, example_help
 from planner.exit_codes import EXIT_OK
 
 NAME = "compare"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(NAME, help="compare run folders: capacities, element balances, headline numbers")
+    p = sub.add_parser(NAME, help="compare run folders: capacities, element balances, headline numbers",
+                       **example_help("ree-planner compare out/baseline out/policy-reversal --out out/compare"))
     p.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="two or more folders written by `run`")
     add_out_options(p, "", required=True)
 

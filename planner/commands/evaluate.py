@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import add_review_options, print_projects, review_setup
+from planner.commands.options import add_review_options, example_help, print_projects, review_setup
 from planner.exit_codes import EXIT_OK
 
 NAME = "evaluate"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(NAME, help="evaluate a portfolio of proposals (capacities fixed as proposed)")
+    p = sub.add_parser(NAME, help="evaluate a portfolio of proposals (capacities fixed as proposed)",
+                       **example_help("ree-planner evaluate examples/portfolios/heavy_ree_focus.csv --budget 600M"))
     p.add_argument("portfolio", type=Path, metavar="PORTFOLIO.csv",
                    help="one row per project, in the format run writes as portfolio.csv")
     add_review_options(p, "out/evaluate-<file name>")
@@ -19,6 +20,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from planner.failures import require_optimal
     from planner.outputs.folder import slug
+    from planner.review.board import board_of_evaluations
     from planner.review.evaluation import evaluate
     from planner.review.files import scorecard_text, write_evaluation
     from planner.review.proposals import load_proposals
@@ -31,8 +33,10 @@ def main(args) -> int:
     require_optimal(f"portfolio {args.portfolio}", ev.run.summary)
     portfolios, projects = scorecards([ev])
     write_evaluation(setup.out, ev, portfolios, projects, with_map=not args.no_map, force=args.force,
-                     protect=setup.protect)
+                     protect=setup.protect, board=board_of_evaluations([ev]),
+                     board_title=f"Award board: {args.portfolio.name} under scenario {setup.scenario.name}")
     print(report.run_text(ev.run, setup.out))
     print("\nScorecard:\n" + scorecard_text(portfolios))
+    print(f"Award board (board.csv, board.html) written to {setup.out}/")
     print_projects(projects, "Projects")
     return EXIT_OK

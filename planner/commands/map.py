@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import positive_int
+from planner.commands.options import example_help, positive_int
 from planner.exit_codes import EXIT_OK
 from sites.errors import InputError, Problem
 
@@ -11,7 +11,8 @@ NAME = "map"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(NAME, help="save a PNG screenshot of a run's map.html (headless Chromium, offline)")
+    p = sub.add_parser(NAME, help="save a PNG screenshot of a run's map.html (headless Chromium, offline)",
+                       **example_help("ree-planner map out/baseline --png baseline-map.png"))
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run's output folder, or a map .html file")
     p.add_argument("--png", type=Path, required=True, metavar="FILE",
                    help="PNG file to write (an existing file only if ree-planner wrote it)")

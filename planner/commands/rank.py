@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import add_review_options, review_setup
+from planner.commands.options import add_review_options, example_help, review_setup
 from planner.exit_codes import EXIT_OK
 
 NAME = "rank"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(NAME, help="rank portfolios against the optimal portfolio for the same budget")
+    p = sub.add_parser(NAME, help="rank portfolios against the optimal portfolio for the same budget",
+                       **example_help("ree-planner rank examples/portfolios/heavy_ree_focus.csv "
+                                      "examples/portfolios/light_ree_scale.csv --budget 1.2B"))
     p.add_argument("portfolios", type=Path, nargs="+", metavar="PORTFOLIO.csv")
     add_review_options(p, "out/rank-<scenario name>", "skip the comparison map.html")
 
@@ -31,5 +33,6 @@ def main(args) -> int:
     print("\n".join(ranking.notes))
     print("\n" + scorecard_text(ranking.portfolios))
     print("\n" + warnings_text(ranking.projects))
-    print(f"\nScorecard (scorecard.csv, .xlsx, .html) and map written to {setup.out}/")
+    print(f"\nScorecard (scorecard.csv, .xlsx, .html), award board (board.csv, board.html) and map written to "
+          f"{setup.out}/")
     return EXIT_OK

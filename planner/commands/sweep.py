@@ -3,21 +3,23 @@ from __future__ import annotations
 
 import time
 
-from planner.commands.options import add_out_options, positive_int
+from planner.commands.options import add_out_options, add_override_options, example_help, overrides, positive_int
 from planner.exit_codes import EXIT_OK
 
 NAME = "sweep"
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(NAME, help="solve a scenario over a range of budgets (or other keys) and chart it")
+    p = sub.add_parser(NAME, help="solve a scenario over a range of budgets (or other keys) and chart it",
+                       **example_help("ree-planner sweep baseline --budget 0:1.2B:13   # $0 to $1.2B in $100M steps"))
     p.add_argument("scenario", nargs="?", help="scenario file or shipped scenario name (default: baseline)")
-    p.add_argument("--budget", metavar="START:STOP:N", help="federal budgets in USD, e.g. 0:1.2e9:25")
+    p.add_argument("--budget", metavar="START:STOP:N", help="federal budgets in USD, e.g. 0:1.2e9:25 or 0:1.2B:13")
     p.add_argument("--param", action="append", default=[], metavar="KEY=START:STOP:N",
                    help="another numeric scenario key, e.g. capex_multiplier=1:2:5 (twice, or with --budget, "
                         "for a grid)")
     p.add_argument("--workers", type=positive_int(1, 256), metavar="N",
                    help="worker processes (default: 1 below 64 points, else one per core)")
+    add_override_options(p, budget=False)  # --budget is the swept range here
     add_out_options(p, "out/<scenario name>-sweep")
 
 
@@ -30,7 +32,7 @@ def main(args) -> int:
     from planner.sweep.files import write_sweep
     from planner.sweep.spec import budget_axis, check_axes, param_axis
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario).with_command_line(**overrides(args, budget=False))
     axes = ([budget_axis(args.budget)] if args.budget is not None else []) + [param_axis(p) for p in args.param]
     out = args.out if args.out is not None else default_out_dir(scenario, "-sweep")
     check_output_folder(out, args.force, input_paths(scenario))

@@ -91,3 +91,20 @@ def comparison_png(elements: pd.DataFrame, headline: pd.DataFrame, runs: list[st
     right.set_ylabel("weighted supply, t/yr")
     right.grid(axis="y", alpha=0.3)
     return png_bytes(fig)
+
+
+def funding_curve_png(curve: pd.DataFrame) -> bytes:
+    """Cumulative weighted t/yr against cumulative federal $M, best-value awards first."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+    x = [0.0, *curve["federal_musd"]]
+    y = [0.0, *curve["weighted_t"]]
+    ax.plot(x, y, marker="o", markersize=4, color="#2b8a3e")
+    for xi, yi, label in zip(x[1:], y[1:], curve["label"]):
+        ax.annotate(str(label), (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlabel(r"federal money awarded, \$M (best value per \$ first)")
+    ax.set_ylabel("weighted t/yr added")
+    ax.set_title("Funding curve")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    return png_bytes(fig)

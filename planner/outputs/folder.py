@@ -34,6 +34,7 @@ OUTPUT_FILES = frozenset({
     "sweep.csv", "sweep_capacity.csv", "ladder.csv", "sweep.png", "sweep.json",
     "comparison.csv", "comparison.xlsx", "comparison.html", "comparison.png", "comparison_map.html",
     "scorecard.csv", "scorecard_projects.csv", "scorecard.xlsx", "scorecard.html", "selection.csv",
+    "board.csv", "board.html",
     MANIFEST,
 })
 SUBFOLDERS = frozenset({"portfolios"})

@@ -180,8 +180,10 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
     budget = pm.settings.budget_usd
     rows = []
     for q in pool.projects:
-        row = {"project_id": q.project_id, "funded": q.project_id in best.funded, "objective_if_funded": None,
-               "loss_if_funded": None, "displaces": ""}
+        funded = q.project_id in best.funded
+        row = {"project_id": q.project_id, "verdict": "fund" if funded else "do not fund", "applicant": q.applicant,
+               "site_id": q.site_id, "technology": q.technology_id, "federal_request_usd": q.federal_usd,
+               "funded": funded, "objective_if_funded": None, "loss_if_funded": None, "displaces": ""}
         if q.project_id in ineligible:
             row["reason"] = "ineligible: " + "; ".join(p.expected for p in review.errors_of(q.project_id))
         elif row["funded"]:

@@ -22,15 +22,26 @@ def _write_tables(folder: Path, ev: Evaluation) -> None:
 
 def write_evaluation(target: Path, ev: Evaluation, portfolios: pd.DataFrame, projects: pd.DataFrame,
                      with_map: bool = True, extra: dict[str, pd.DataFrame] | None = None,
-                     force: bool = False, protect: tuple = (), kind: str = "evaluate") -> Path:
-    """run's files plus scorecard.csv and scorecard_projects.csv (and any extra tables)."""
+                     force: bool = False, protect: tuple = (), kind: str = "evaluate",
+                     board: pd.DataFrame | None = None, board_title: str = "") -> Path:
+    """run's files plus scorecard.csv and scorecard_projects.csv (and any extra tables), and the
+    award board (board.csv, board.html) when given."""
     with atomic_folder(target, kind, force=force, protect=protect) as folder:
         # the very files run writes; write_outputs swaps its own scratch copy into folder
         write_outputs(ev.run, folder, with_map=with_map)
         write_scorecard(portfolios, projects, folder, "", [], xlsx_html=False)
         for name, frame in (extra or {}).items():
             write_csv(frame, folder / name)
+        if board is not None:
+            write_board(board, folder, board_title, [ev.run.summary["description"]])
     return Path(target)
+
+
+def write_board(board: pd.DataFrame, folder: Path, title: str, notes: list[str]) -> None:
+    from planner.review.board import board_html
+
+    write_csv(board, folder / "board.csv")
+    (folder / "board.html").write_text(board_html(board, title, notes), encoding="utf-8")
 
 
 def write_ranking(target: Path, evaluations: list[Evaluation], portfolios: pd.DataFrame, projects: pd.DataFrame,
@@ -39,6 +50,8 @@ def write_ranking(target: Path, evaluations: list[Evaluation], portfolios: pd.Da
     """The ranked scorecard (csv, xlsx, html), the comparison map and each portfolio's run files."""
     with atomic_folder(target, "rank", force=force, protect=protect) as folder:
         write_scorecard(portfolios, projects, folder, title, notes)
+        from planner.review.board import board_of_evaluations
+        write_board(board_of_evaluations(evaluations), folder, f"Award board: {title}", notes)
         used: set[str] = set()
         for ev in evaluations:
             name, k = slug(ev.name, "portfolio"), 2

@@ -26,6 +26,7 @@ from models.result import PORTFOLIO_COLUMNS
 from models.settings import Project
 from planner.outputs.cells import csv_cell_back
 from planner.scenario import Scenario
+from planner.suggest import did_you_mean
 from sites import Catalog
 from sites.errors import InputError, Problem
 
@@ -49,6 +50,9 @@ class Proposals:
     projects: tuple[Project, ...]
     rows: dict[str, int] = field(default_factory=dict)
     format_problems: tuple[Problem, ...] = ()  # rows with these are left out of projects
+    # those rows' cells (row, project id, site_id, technology), so their site and technology
+    # are still checked: a bad number in one cell must not hide the other problems of its row
+    format_rows: tuple[tuple[int, str | None, str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -115,6 +119,7 @@ def read_proposals(path: str | Path) -> Proposals:
 
     problems: list[Problem] = []
     projects: list[Project] = []
+    format_rows: list[tuple[int, str | None, str, str]] = []
     rows: dict[str, int] = {}  # every project id seen -> its first row
     for i, record in enumerate(raw[PORTFOLIO_COLUMNS].to_dict("records"), start=1):
         # text ree-planner quoted against spreadsheet formulas reads back as the user wrote it
@@ -142,7 +147,9 @@ def read_proposals(path: str | Path) -> Proposals:
             projects.append(Project(pid, cells["applicant"], cells["site_id"], cells["technology"],
                                     numbers["capacity_tpa"], numbers["federal_request_usd"],
                                     numbers["total_capex_usd"]))
-    return Proposals(file, tuple(projects), rows, tuple(problems))
+        else:
+            format_rows.append((i, row_id, cells["site_id"], cells["technology"]))
+    return Proposals(file, tuple(projects), rows, tuple(problems), tuple(format_rows))
 
 
 def _shown(value) -> str:
@@ -165,30 +172,45 @@ def review(proposals: Proposals, scenario: Scenario, catalog: Catalog, check_bud
     techs = catalog.technologies.set_index("technology_id")
     site_ids, tech_ids = sorted(sites.index), sorted(techs.index)
     placed: list[Project] = []  # projects whose site and technology are usable
+
+    def check_place(site_id: str, tech_id: str, err) -> bool:
+        """Site and technology problems of one row; True if the plant can be placed."""
+        known_site = site_id in sites.index
+        known_tech = tech_id in techs.index
+        if not known_site and site_id:
+            err("site_id", site_id, "a site id from the catalog" + did_you_mean(site_id, site_ids)
+                + " (" + ", ".join(site_ids) + ")")
+        elif known_site and site_id in settings.exclude_sites:
+            err("site_id", site_id, f"a site the scenario does not exclude (scenario {scenario.name} "
+                                    "lists it in exclude_sites)")
+        if not known_tech and tech_id:
+            err("technology", tech_id, "a technology id from the catalog" + did_you_mean(tech_id, tech_ids)
+                + " (" + ", ".join(tech_ids) + ")")
+        elif known_tech and tech_id in settings.exclude_technologies:
+            err("technology", tech_id, f"a technology the scenario does not exclude (scenario "
+                                       f"{scenario.name} lists it in exclude_technologies)")
+        if known_site and known_tech:
+            allowed = list(sites.at[site_id, "allowed_technologies"])
+            if tech_id not in allowed:
+                err("technology", tech_id,
+                    f"a technology allowed at {site_id} (sites.csv allowed_technologies: "
+                    + (", ".join(allowed) if allowed else "none") + ")")
+            elif site_id not in settings.exclude_sites and tech_id not in settings.exclude_technologies:
+                return True
+        return False
+
+    for row, row_id, site_id, tech_id in proposals.format_rows:  # rows left out for a bad cell
+        def row_err(column, value, expected, row=row, row_id=row_id):
+            out.errors.append(Problem(proposals.file, row, column, _shown(value), expected, row_id))
+
+        check_place(site_id, tech_id, row_err)
     for q in proposals.projects:
         def err(column, value, expected, q=q):
             out.errors.append(_problem(proposals, q, column, value, expected))
 
-        known_site = q.site_id in sites.index
         known_tech = q.technology_id in techs.index
-        if not known_site:
-            err("site_id", q.site_id, "a site id from the catalog (" + ", ".join(site_ids) + ")")
-        elif q.site_id in settings.exclude_sites:
-            err("site_id", q.site_id, f"a site the scenario does not exclude (scenario {scenario.name} "
-                                      "lists it in exclude_sites)")
-        if not known_tech:
-            err("technology", q.technology_id, "a technology id from the catalog (" + ", ".join(tech_ids) + ")")
-        elif q.technology_id in settings.exclude_technologies:
-            err("technology", q.technology_id, f"a technology the scenario does not exclude (scenario "
-                                               f"{scenario.name} lists it in exclude_technologies)")
-        if known_site and known_tech:
-            allowed = list(sites.at[q.site_id, "allowed_technologies"])
-            if q.technology_id not in allowed:
-                err("technology", q.technology_id,
-                    f"a technology allowed at {q.site_id} (sites.csv allowed_technologies: "
-                    + (", ".join(allowed) if allowed else "none") + ")")
-            elif q.site_id not in settings.exclude_sites and q.technology_id not in settings.exclude_technologies:
-                placed.append(q)
+        if check_place(q.site_id, q.technology_id, err):
+            placed.append(q)
         if q.federal_usd > settings.federal_share * q.capex_usd * (1 + SHARE_TOLERANCE):
             err("federal_request_usd", q.federal_usd,
                 f"at most the scenario's federal_share ({settings.federal_share:.4g}) of total_capex_usd "
@@ -267,7 +289,8 @@ def unfed_projects(projects: list[Project], scenario: Scenario, catalog: Catalog
             if (q.site_id, forms[(q.site_id, q.technology_id)]) not in reached}
 
 
-def _order(problem: Problem):
+def problem_order(problem: Problem):
+    """Problems sorted by file, then row (file-level ones last)."""
     return (problem.file, problem.row is None, problem.row or 0)
 
 
@@ -276,7 +299,7 @@ def load_proposals(path: str | Path, scenario: Scenario, catalog: Catalog) -> tu
     proposals = read_proposals(path)
     found = review(proposals, scenario, catalog)
     if found.errors:
-        raise InputError(sorted(found.errors, key=_order))
+        raise InputError(sorted(found.errors, key=problem_order))
     return proposals, found
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 from planner.outputs import charts, html as html_page
 from planner.outputs.html import escape
 from planner.outputs.xlsx import Sheet, write_workbook
-from planner.run.text import scope_line, value_lines
+from planner.run import memo
+from planner.run.text import scope_line
 from sites import Catalog
 
 
@@ -21,7 +22,6 @@ def headline(summary: dict) -> list[tuple[str, str]]:
         ("federal money used", f"${summary['federal_usd'] / 1e6:,.1f}M of ${summary['budget_usd'] / 1e6:,.1f}M"),
         ("total capex", f"${summary['capex_usd'] / 1e6:,.1f}M"),
         ("annual cost", f"${summary['annual_cost_musd']:,.1f}M/yr"),
-        ("next $100M adds", f"{100 * summary['budget_marginal_value']:,.2f} {summary['objective_unit']}"),
     ]
 
 
@@ -120,39 +120,103 @@ def capacity_view(capacity: pd.DataFrame) -> pd.DataFrame:
     return view.rename(columns={"site_name": "site", "capex_usd": "capex_$M", "federal_usd": "federal_$M"})
 
 
-def html_report(run, has_map: bool) -> str:
+MEMO_STYLE = """
+.memo-defs dt { font-weight: 600; float: left; clear: left; margin-right: 0.4rem; }
+.memo-defs dd { margin: 0 0 0.3rem 0; }
+.flag { color: #c92a2a; font-weight: 600; }
+td.why { max-width: 26rem; }
+iframe.map { height: 34rem; }
+details summary { cursor: pointer; color: #495057; }
+@page { size: Letter; margin: 1.4cm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; } tr, .card, img, iframe { break-inside: avoid; }
+  iframe.map { height: 15cm; }
+  details { display: none; } .cards { gap: 0.4rem; }
+}
+"""
+AWARD_FORMATS = {"Rank": "{:d}", "New capacity (t/yr of input)": "{:,.0f}", "Federal award ($M)": "{:,.1f}",
+                 "Total cost ($M)": "{:,.1f}", "Adds (weighted t/yr)": "{:,.1f}",
+                 "Weighted t/yr per federal $1M": "{:,.0f}"}
+EXISTING_FORMATS = {"Existing capacity (t/yr of input)": "{:,.0f}", "Run in this plan (t/yr of input)": "{:,.0f}",
+                    "Expansion awarded (t/yr)": "{:,.0f}"}
+ELEMENT_WORDS = {"element": "Element", "demand_t": "Demand (t/yr)", "domestic_t": "Made in the US (t/yr)",
+                 "imports_t": "Imported (t/yr)", "unmet_t": "Unmet (t/yr)", "import_reliance": "Import reliance",
+                 "foreign_feed_reliance": "Foreign-feed reliance"}
+
+
+def memo_cards(run) -> list[tuple[str, str]]:
+    """Headline numbers, each said once."""
     s = run.summary
-    title = f"ree-planner: {s['scenario']}"
+    items = memo.awards(run)
+    heavy = [f"{e} {s['import_reliance'].get(e, 0):.0%}" for e in ("Dy", "Tb") if e in s["import_reliance"]]
+    return [
+        ("weighted supply (t/yr)", f"{s['weighted_supply']:,.0f}"),
+        ("federal money awarded", f"${s['federal_usd'] / 1e6:,.1f}M of ${s['budget_usd'] / 1e6:,.1f}M"),
+        ("new awards", f"{len(items)} (total cost ${sum(a.capex_musd for a in items):,.1f}M)"),
+        ("import reliance, heavy rare earths", ", ".join(heavy) or "none"),
+    ]
+
+
+def _map_part(folder: Path | None, has_map: bool) -> str:
+    """The run's map inside the page (srcdoc), so the memo keeps its map when sent alone."""
+    if not has_map or folder is None:
+        return "<p>(This run was written without a map.)</p>"
+    inner = (Path(folder) / "map.html").read_text(encoding="utf-8")
+    return (f'<iframe class="map" title="Map of the plan: plants, feeds and flows" '
+            f'srcdoc="{escape(inner, quote=True)}"></iframe>')
+
+
+def html_report(run, has_map: bool, folder: Path | None = None, reference=None) -> str:
+    """The funding memo: what to fund, in what order and why; reference = (Run, label) or None."""
+    s = run.summary
+    title = f"Funding memo: {s['scenario']}"
     png = charts.element_balance_png(run.result.elements)
-    map_part = ('<iframe src="map.html" title="Portfolio map"></iframe>'
-                '<p><a href="map.html">Open the map on its own page</a></p>') if has_map \
-        else "<p>(This run was written without a map.)</p>"
+    defs = "".join(f"<dt>{escape(term)}:</dt><dd>{escape(text)}</dd>" for term, text in memo.definitions(run))
+    items = memo.awards(run)
+    near = [a for a in items if a.near_floor]
+    flag = (f'<p class="flag">{len(near)} award{"s" if len(near) != 1 else ""} near the value floor: '
+            f'{escape(", ".join(f"{a.site} ({a.technology})" for a in near))}.</p>') if near else ""
+    if reference is not None:
+        ref_run, label = reference
+        change = f"<p>{escape(memo.change_paragraph(run, ref_run, label))}</p>"
+    else:
+        change = "<p>(No reference run was given, so this memo does not compare against the baseline.)</p>"
+    elements = run.result.elements[list(ELEMENT_WORDS)].rename(columns=ELEMENT_WORDS)
+    element_formats = {v: ELEMENT_FORMATS[k] for k, v in ELEMENT_WORDS.items() if k in ELEMENT_FORMATS}
     body = f"""
 <h1>{escape(title)}</h1>
 <p class="lede">{escape(s['description'])}</p>
-{html_page.cards(headline(s))}
+<dl class="memo-defs">{defs}</dl>
+{html_page.cards(memo_cards(run))}
+<h2>Recommended awards, best value for money first</h2>
 <p class="note">{escape(s['budget_marginal_value_text'])}</p>
-<h2>New and existing capacity (t/yr of input)</h2>
-{html_page.table(capacity_view(run.result.capacity), CAPACITY_FORMATS)}
-<h2>Value for money: funded plants</h2>
-<pre>{escape(chr(10).join(value_lines(run)))}</pre>
-<h2>Element balance ({escape(str(s['settings']['target_year']))} demand, t/yr REO)</h2>
-<p>{escape(scope_line(run.summary))} Import reliance: share of demand met by imports or left unmet;
-foreign-feed reliance: share met by US plants from imported concentrate.</p>
+{flag}
+{html_page.table(memo.awards_frame(items), AWARD_FORMATS)}
+<h2>What this scenario changed, and why the answer did or did not move</h2>
+{change}
+<h2>Existing plants (already built, not awards)</h2>
+{html_page.table(memo.existing_frame(run), EXISTING_FORMATS)}
+<h2>Element balance ({escape(str(s['settings']['target_year']))} demand, t/yr of oxide or metal)</h2>
+<p>{escape(scope_line(run.summary))}</p>
 {html_page.png_img(png, "Element balance: domestic supply, imports and unmet demand per element")}
-{html_page.table(run.result.elements, ELEMENT_FORMATS)}
+{html_page.table(elements, element_formats)}
 <h2>Map</h2>
-{map_part}
-<h2>Scenario settings</h2>
+{_map_part(folder, has_map)}
+<details><summary>All scenario settings (for analysts)</summary>
 {html_page.table(settings_frame(s))}
+</details>
 <footer>Status {escape(s['status'])}; {escape(s['solver'])}; marginal value: {escape(s.get('budget_marginal_method', ''))};
-inputs sha256 {escape(s['inputs_sha256'])}. Tables, flows and sources: report.xlsx and the CSV files in this folder.</footer>
+inputs sha256 {escape(s['inputs_sha256'])}. Tables, flows and sources: report.xlsx and the CSV files in this folder
+(they keep the code names: site_id, new_tpa, federal_usd, ...).</footer>
 """
-    return html_page.page(title, body)
+    return html_page.page(title, body, MEMO_STYLE)
 
 
-def write_run_reports(run, folder: Path) -> None:
-    """report.xlsx and report.html, written into the run's (scratch) folder."""
+def write_run_reports(run, folder: Path, reference=None) -> None:
+    """report.xlsx and report.html, written into the run's (scratch) folder (after map.html,
+    which the memo takes in); reference = (Run, label) to compare against, or None."""
     folder = Path(folder)
     write_xlsx(run, folder / "report.xlsx")
-    (folder / "report.html").write_text(html_report(run, (folder / "map.html").exists()), encoding="utf-8")
+    html = html_report(run, (folder / "map.html").exists(), folder, reference)
+    (folder / "report.html").write_text(html, encoding="utf-8")

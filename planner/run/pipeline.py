@@ -1,6 +1,7 @@
 """One way through the program: scenario -> catalog -> model -> result -> files."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import maps
 from models import Pipeline, PortfolioResult, RunLabel, Summary
+from planner import next_money
 from planner.outputs.folder import slug
 from planner.run.files import write_run
 from planner.scenario import Scenario, check_against_catalog
@@ -47,9 +49,40 @@ def run_label(scenario: Scenario, catalog: Catalog, settings: dict | None = None
 def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     """Solve a scenario; the result's tables are plain DataFrames."""
     catalog = catalog if catalog is not None else load_inputs(scenario)
-    pipeline = Pipeline.prepare(catalog, scenario.settings())
+    settings = scenario.settings()
+    pipeline = Pipeline.prepare(catalog, settings)
     pipeline.solve()
-    return Run(scenario, catalog, pipeline.result(run_label(scenario, catalog)))
+    result = pipeline.result(run_label(scenario, catalog))
+    s = result.summary
+    if s.status == "optimal" and settings.objective == "max_weighted_supply":
+        # what the next $100M adds, measured by a re-solve (after every table is read)
+        after = next_money.measure_next(pipeline, settings.budget_usd)
+        el = result.elements
+        credited = dict(zip(el["element"], el["demand_t"] - el["imports_t"] - el["unmet_t"]))
+        text = next_money.sentence(s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply,
+                                   after, s.federal_usd, s.budget_usd, s.min_value_per_musd, credited)
+        result.summary = dataclasses.replace(s, budget_marginal_value_text=text)
+    else:
+        result.summary = dataclasses.replace(s, budget_marginal_value_text=next_money.sentence(
+            s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply, None, s.federal_usd,
+            s.budget_usd, s.min_value_per_musd))
+    return Run(scenario, catalog, result)
+
+
+def reference_run(scenario: Scenario, catalog: Catalog, base: Scenario | None = None) -> tuple | None:
+    """(Run, label) the funding memo compares against: the scenario without its command-line
+    overrides (base), else the shipped baseline for a scenario on the shipped catalog; None
+    when there is none or it does not solve."""
+    from planner.scenario import load_scenario
+
+    if base is not None and base is not scenario:
+        reference, label = base, f"scenario {base.name} without the command-line overrides"
+    elif scenario.name != "baseline" and scenario.catalog_dir is None:
+        reference, label = load_scenario("baseline"), "the baseline scenario"
+    else:
+        return None
+    run = run_scenario(reference, catalog)
+    return (run, label) if run.summary.status == "optimal" else None
 
 
 def default_out_dir(scenario: Scenario, suffix: str = "") -> Path:
@@ -63,8 +96,9 @@ def input_paths(scenario: Scenario) -> tuple[Path, ...]:
 
 
 def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, force: bool = False,
-                  protect: tuple = ()) -> Path:
-    """Write the run's folder; nothing is left behind if any part fails.
+                  protect: tuple = (), reference: tuple | None = None) -> Path:
+    """Write the run's folder; nothing is left behind if any part fails. reference = (Run, label):
+    the run the funding memo compares against (see reference_run).
 
     An existing out_dir is replaced only if ree-planner wrote it (or with force); never a
     folder holding the scenario's own files."""
@@ -76,7 +110,7 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, 
 
     def reports(folder: Path) -> None:
         from planner.run import pages as run_reports  # matplotlib and openpyxl only when writing
-        run_reports.write_run_reports(run, folder)
+        run_reports.write_run_reports(run, folder, reference)
 
     return write_run(target, run.result, run.catalog, run.summary.to_dict(), render if with_map else None, reports,
                      force=force, protect=input_paths(run.scenario) + tuple(protect))

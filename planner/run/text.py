@@ -46,6 +46,10 @@ def value_lines(run: Run) -> list[str]:
         "Value for money (no value floor set):"
     lines = [head]
     for r in funded.itertuples(index=False):
+        if r.weighted_added_t != r.weighted_added_t:  # NaN: proposals evaluated as built (see the projects table)
+            lines.append(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal; what it adds is "
+                         "measured per project below (marginal_wt)")
+            continue
         per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
         flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
         flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planner import next_money
 from models import Pipeline, marginal
 from sites.sets import ELEMENTS
 from planner.scenario import Scenario
@@ -91,13 +92,14 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
             model_key = point.model_key
         else:
             pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
-        out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective))
+        out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
+                                settings.min_value_per_musd))
         if tick is not None:
             tick()
     return out
 
 
-def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str) -> dict:
+def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str, floor: float = 0.0) -> dict:
     model = pipeline.model
     solution = pipeline.solve()
     row: dict = {k: v for k, v in point.values}
@@ -114,9 +116,13 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
         row[f"domestic_t_{e}"] = _round(base.domestic_t[e])
         row[f"import_reliance_{e}"] = _round(base.import_reliance(e))
         row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
-    row["marginal_value_text"] = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
-                                                  mv.by_element_per_musd, row["federal_usd"], budget_usd)
+    model_text = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
+                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor)
     capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
+    # what the next $100M adds, measured (a re-solve), not the local slope multiplied out
+    after = next_money.measure_next(pipeline, budget_usd) if objective == "max_weighted_supply" else None
+    row["marginal_value_text"] = next_money.sentence(model_text, objective, solution.status, base.weighted_supply,
+                                                     after, row["federal_usd"], budget_usd, floor, base.credited_t)
     return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.scenario import TABLE_KEYS, Scenario, check_against_catalog, keys
+from planner.money import parse_money
+from planner.scenario import MONEY_KEYS, TABLE_KEYS, Scenario, check_against_catalog, keys
 from sites import Catalog
 from sites.errors import InputError, Problem
 
@@ -23,17 +24,19 @@ def numeric_keys() -> list[str]:
     return [k.name for k in keys().values() if k.type in ("float", "int")]
 
 
-def _expected_range() -> str:
-    return "START:STOP:N, e.g. 0:1.2e9:25 (START < STOP, N a whole number from 2 to 10,000)"
+def _expected_range(money: bool = False) -> str:
+    ends = "START and STOP amounts of US dollars such as 1.2e9, 1.2B, $600M or 600m, " if money else ""
+    return f"START:STOP:N, e.g. 0:1.2e9:25 ({ends}START < STOP, N a whole number from 2 to 10,000)"
 
 
-def _range(text: str, argument: str, shown: str) -> tuple[float, ...]:
+def _range(text: str, argument: str, shown: str, money: bool = False) -> tuple[float, ...]:
     parts = text.split(":")
-    bad = Problem(argument, None, None, shown, _expected_range())
+    bad = Problem(argument, None, None, shown, _expected_range(money))
     if len(parts) != 3:
         raise InputError(bad)
+    number = parse_money if money else (lambda t: float(t.replace("_", "")))
     try:
-        start, stop = float(parts[0].replace("_", "")), float(parts[1].replace("_", ""))
+        start, stop = number(parts[0]), number(parts[1])
         n = int(parts[2])
     except ValueError:
         raise InputError(bad) from None
@@ -45,7 +48,7 @@ def _range(text: str, argument: str, shown: str) -> tuple[float, ...]:
 
 
 def budget_axis(text: str) -> Axis:
-    return Axis("budget_usd", _range(text, "--budget", text), f"--budget {text}")
+    return Axis("budget_usd", _range(text, "--budget", text, money=True), f"--budget {text}")
 
 
 def param_axis(text: str) -> Axis:
@@ -55,7 +58,7 @@ def param_axis(text: str) -> Axis:
                 + ") or a table entry such as weights.Dy or demand_t.Dy.metal")
     if not sep or not _known(key):
         raise InputError(Problem("--param", None, None, text, expected))
-    values = _range(spec, "--param", text)
+    values = _range(spec, "--param", text, money=key in MONEY_KEYS)
     if keys().get(key) is not None and keys()[key].type == "int":
         if any(v != round(v) for v in values):
             raise InputError(Problem("--param", None, None, text,

@@ -1,0 +1,176 @@
+"""The award board (board.csv, board.html) of evaluate, rank and select: one row per application
+with a verdict (fund / do not fund) and its reason, the applicant, site, request, federal $ per
+weighted t/yr, the Dy and Tb its plant makes, a flag on applications far dearer than the others,
+and the funding curve (weighted t/yr bought as federal money goes to the best-value awards first).
+
+The columns are declared in planner/outputs/columns.csv (board.csv)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from planner.outputs import charts, html as html_page
+from planner.outputs.columns import columns_of
+from planner.outputs.html import escape
+
+# An application costing more than this multiple of the median of the others' federal $ per
+# weighted t/yr is flagged as far above them.
+OUTLIER_X = 5.0
+ADDS_NOTHING_T = 0.01  # weighted t/yr: below this a project adds nothing (solver noise)
+
+BOARD_COLUMNS = [c.name for c in columns_of("board.csv")]
+
+
+def _plant_output(ev, site_id: str, technology: str, element: str) -> float:
+    made = ev.result.production
+    rows = made[(made["site_id"] == site_id) & (made["technology"] == technology) & (made["element"] == element)]
+    return float(rows["output_t"].sum())
+
+
+def _flag_outliers(frame: pd.DataFrame) -> pd.Series:
+    """Each row's $ per weighted t/yr as a multiple of the median of the other rows' (NaN if none)."""
+    cost = frame["federal_usd_per_weighted_t"]
+    ratios = []
+    for i, value in cost.items():
+        others = cost.drop(index=i).dropna()
+        ratios.append(value / others.median() if len(others) >= 2 and not math.isnan(value) and others.median() > 0
+                      else math.nan)
+    return pd.Series(ratios, index=frame.index)
+
+
+def _finish(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=BOARD_COLUMNS)
+    frame["times_others_median"] = _flag_outliers(frame)
+    frame["far_above_others"] = frame["times_others_median"] > OUTLIER_X
+    for i in frame.index[frame["far_above_others"]]:
+        note = (f"far above the others: {frame.at[i, 'times_others_median']:,.0f}x their median federal $ per "
+                "weighted t/yr")
+        if frame.at[i, "verdict"] == "fund" and not frame.at[i, "selected"]:
+            frame.at[i, "verdict"] = "do not fund"
+            frame.at[i, "reason"] = note
+        else:
+            frame.at[i, "reason"] = f"{frame.at[i, 'reason']}; {note}"
+    return frame[BOARD_COLUMNS]
+
+
+def _row(portfolio: str, q, ev, sites, marginals, verdict: str | None, reason: str | None,
+         selected: bool) -> dict:
+    weighted = float(marginals.at[q.project_id, "marginal_weighted_t"]) \
+        if marginals is not None and q.project_id in marginals.index else math.nan
+    per_t = q.federal_usd / weighted if weighted > ADDS_NOTHING_T else math.nan
+    funded_plant = ev is not None and not math.isnan(weighted)
+    if verdict is None:  # evaluate and rank: judged by what the project adds at the margin
+        if weighted > ADDS_NOTHING_T:
+            verdict, reason = "fund", f"adds {weighted:,.1f} weighted t/yr at ${per_t:,.0f} per weighted t/yr"
+        else:
+            verdict, reason = "do not fund", "adds nothing at the margin: the rest of the portfolio makes what it would"
+    return {
+        "portfolio": portfolio, "project_id": q.project_id, "verdict": verdict, "reason": reason,
+        "applicant": q.applicant, "site_id": q.site_id, "site_name": sites.get(q.site_id, q.site_id),
+        "technology": q.technology_id, "federal_request_usd": q.federal_usd, "marginal_weighted_t": weighted,
+        "federal_usd_per_weighted_t": per_t,
+        "dy_t": _plant_output(ev, q.site_id, q.technology_id, "Dy") if funded_plant else math.nan,
+        "tb_t": _plant_output(ev, q.site_id, q.technology_id, "Tb") if funded_plant else math.nan,
+        "selected": selected,
+    }
+
+
+def _marginals(ev):
+    return ev.marginals.set_index("project_id") if len(ev.marginals) else None
+
+
+def board_of_evaluations(evaluations) -> pd.DataFrame:
+    """evaluate and rank: every project of every proposal portfolio (not the optimiser's own)."""
+    rows = []
+    for ev in evaluations:
+        if ev.proposals is None or getattr(ev, "source", "") == "optimiser":
+            continue
+        sites = ev.run.catalog.sites.set_index("site_id")["name"].to_dict()
+        m = _marginals(ev)
+        rows += [_row(ev.name, q, ev, sites, m, None, None, False) for q in ev.proposals.projects]
+    return _finish(rows)
+
+
+def board_of_selection(selection) -> pd.DataFrame:
+    """select: every application of the pool, with the choice's verdict and reason."""
+    ev = selection.chosen
+    sites = ev.run.catalog.sites.set_index("site_id")["name"].to_dict()
+    m = _marginals(ev)
+    apps = selection.applications.set_index("project_id")
+    rows = []
+    for q in selection.pool.projects:
+        funded = bool(apps.at[q.project_id, "funded"])
+        rows.append(_row(selection.pool.name, q, ev if funded else None, sites, m if funded else None,
+                         "fund" if funded else "do not fund", str(apps.at[q.project_id, "reason"]), funded))
+    return _finish(rows)
+
+
+# ---- the page ------------------------------------------------------------------------------------
+
+HEADS = {"verdict": "Verdict", "project_id": "Application", "portfolio": "Portfolio", "applicant": "Applicant",
+         "site_name": "Site", "federal_request_usd": "Request ($M)",
+         "federal_usd_per_weighted_t": "Federal $ per weighted t/yr", "dy_t": "Dy (t/yr)", "tb_t": "Tb (t/yr)",
+         "reason": "Reason"}
+FORMATS = {"Request ($M)": "{:,.1f}", "Federal $ per weighted t/yr": "{:,.0f}", "Dy (t/yr)": "{:,.1f}",
+           "Tb (t/yr)": "{:,.1f}"}
+STYLE = """
+table.board { width: 100%; table-layout: auto; }
+table.board td { vertical-align: top; }
+tr.fund td:first-child { color: #2b8a3e; font-weight: 600; white-space: nowrap; }
+tr.nofund td:first-child { color: #c92a2a; font-weight: 600; white-space: nowrap; }
+table.board td:last-child { min-width: 16rem; }
+tr.outlier td { background: #fff3bf; }
+.defs { font-size: 0.9rem; }
+"""
+
+
+def funding_curve(board: pd.DataFrame) -> pd.DataFrame:
+    """Funded applications, best value first, with cumulative federal $ and weighted t/yr."""
+    funded = board[(board["verdict"] == "fund") & board["marginal_weighted_t"].notna()]
+    funded = funded.sort_values(["federal_usd_per_weighted_t", "project_id"])
+    return pd.DataFrame({"label": funded["project_id"],
+                         "federal_musd": funded["federal_request_usd"].cumsum() / 1e6,
+                         "weighted_t": funded["marginal_weighted_t"].cumsum()})
+
+
+def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
+    """One self-contained page; every text escaped; fits a 1,366 px screen."""
+    shown = board.copy()
+    shown["federal_request_usd"] = shown["federal_request_usd"] / 1e6
+    columns = [c for c in HEADS if c != "portfolio" or shown["portfolio"].nunique() > 1]
+    view = shown[columns].rename(columns=HEADS)
+    funded = int((board["verdict"] == "fund").sum())
+    flagged = board[board["far_above_others"]]
+    parts = [f"<h1>{escape(title)}</h1>", *(f"<p class='lede'>{escape(n)}</p>" for n in notes),
+             "<p class='defs'><b>Weighted t/yr</b>: tonnes per year of rare-earth oxide or metal made in the US for "
+             "US demand, each element counted by how critical it is (a tonne of Tb or Dy counts many tonnes of Nd). "
+             "<b>Federal $ per weighted t/yr</b>: the request divided by the weighted t/yr the application adds "
+             "at the margin (what is lost if it alone is dropped). Dy and Tb: what its plant makes, t/yr.</p>",
+             f"<p class='note'>{funded} of {len(board)} applications to fund.</p>"]
+    if len(flagged):
+        parts.append("<p class='flag'>Far above the others' federal $ per weighted t/yr (more than "
+                     f"{OUTLIER_X:g}x their median): " + escape(", ".join(
+                         f"{r.project_id} ({r.applicant}, ${r.federal_usd_per_weighted_t:,.0f})"
+                         for r in flagged.itertuples(index=False))) + "</p>")
+    curve = funding_curve(board)
+    if len(curve):
+        parts += ["<h2>Funding curve</h2>",
+                  html_page.png_img(charts.funding_curve_png(curve),
+                                    "Funding curve: cumulative weighted t/yr against cumulative federal $M, "
+                                    "best-value applications first")]
+    parts += ["<h2>Applications</h2>", _board_table(view, board)]
+    return html_page.page(title, "\n".join(parts), STYLE + ".flag{color:#c92a2a;font-weight:600}")
+
+
+def _board_table(view: pd.DataFrame, board: pd.DataFrame) -> str:
+    head = "".join(f'<th class="{"n" if c in FORMATS else ""}">{escape(c)}</th>' for c in view.columns)
+    rows = []
+    for (_, r), verdict, outlier in zip(view.iterrows(), board["verdict"], board["far_above_others"]):
+        cls = ("fund" if verdict == "fund" else "nofund") + (" outlier" if outlier else "")
+        tds = "".join(f'<td class="{"n" if c in FORMATS else ""}">{escape(html_page.cell(r[c], FORMATS.get(c)))}</td>'
+                      for c in view.columns)
+        rows.append(f'<tr class="{cls}">{tds}</tr>')
+    return f'<table class="board"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
