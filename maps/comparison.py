@@ -140,5 +140,5 @@ def render_comparison_map(results: dict, catalog, *, web_tiles: bool = False) ->
     RegionButtons(views).add_to(m)
     summaries = {name: getattr(r, "summary", None) for name, r in results.items()}
     Legend(_legend(colours, summaries, largest)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m

@@ -105,7 +105,7 @@ class Legend(MacroElement):
              z-index: 1001; max-height: 60%; max-width: 280px; overflow-y: auto; background: rgba(255,255,255,0.92);
              border: 1px solid #999; border-radius: 4px; padding: 6px 9px;
              font: 11px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3);">
-        <details open><summary><b>Legend</b></summary>
+        <details><summary><b>Legend</b></summary>
         {{ this.body_html }}
         </details>
         </div>

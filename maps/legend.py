@@ -19,7 +19,8 @@ def _swatch(colour: str, label: str, ring: bool = False) -> str:
 def _line(colour: str, label: str) -> str:
     return (
         "<div class='ree-legend-item'><svg width='22' height='10' style='vertical-align:middle'>"
-        f"<line x1='1' y1='5' x2='21' y2='5' stroke='{colour}' stroke-width='3'/></svg> {text(label)}</div>"
+        f"<line x1='1' y1='5' x2='21' y2='5' stroke='{colour}' stroke-width='3' stroke-dasharray='5 3'/></svg> "
+        f"{text(label)}</div>"
     )
 
 

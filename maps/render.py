@@ -157,7 +157,8 @@ def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[str]:
             [index.location(str(origin)), index.location(str(destination))],
             color=style.FORM_COLOURS.get(str(form), style.DEFAULT_FORM_COLOUR),
             weight=style.flow_weight(tonnes, largest),
-            opacity=0.75,
+            opacity=0.85,
+            dash_array=style.FLOW_DASH,
             class_name=f"ree-flow ree-form-{css_token(form)}",
             tooltip=folium.Tooltip(label, sticky=True),
         )
@@ -210,7 +211,7 @@ def _finish(m, fit_label: str, fit_points, legend_html: str) -> folium.Map:
     m.fit_bounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
     RegionButtons(views).add_to(m)
     Legend(legend_html).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 

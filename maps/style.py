@@ -34,13 +34,17 @@ KIND_LABELS = {
     "magnet": "magnet makers",
 }
 
+# Flows by form: a palette kept apart from the technology colours (every flow colour is at
+# least 90 apart in RGB from every technology colour; tests/test_maps_offline.py checks it),
+# and drawn dashed, so a line never reads as a plant of the same colour.
 FORM_COLOURS = {
-    "ore": "#8d6e63",
-    "mixed": "#f39c12",
-    "scrap": "#43a047",
-    "oxide": "#1e88e5",
-    "metal": "#8e24aa",
+    "ore": "#9e9e9e",
+    "mixed": "#d81b60",
+    "scrap": "#00e5ff",
+    "oxide": "#212121",
+    "metal": "#fdd835",
 }
+FLOW_DASH = "8 5"
 DEFAULT_FORM_COLOUR = "#555555"
 
 # Plant circles: the largest plant on a map gets this radius in pixels; the rest scale

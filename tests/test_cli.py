@@ -51,7 +51,8 @@ def test_run_writes_every_output(tmp_path, capsys):
                                                               "unmet_t", "import_reliance", "foreign_feed_t",
                                                               "foreign_feed_reliance", "heavy_concentrate_t"]
     assert list(pd.read_csv(out / "flows.csv").columns) == ["from_site", "to_site", "form", "element", "tonnes",
-                                                           "distance_km", "transport_usd"]
+                                                           "distance_km", "transport_usd", "from_latitude",
+                                                           "from_longitude", "to_latitude", "to_longitude"]
     assert list(pd.read_csv(out / "portfolio.csv").columns) == [
         "project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd", "total_capex_usd"]
     summary = json.loads((out / "summary.json").read_text())

@@ -89,6 +89,7 @@ def test_hostile_site_text_is_shown_not_run(browser, result_file):
         assert XSS_APPLICANT in popup.inner_text()
         assert page.locator(".leaflet-popup-content svg").count() == 0
         assert page.locator("img[src='x']").count() == 0
+        page.locator("#ree-legend summary").click()  # the legend starts folded (issue 14)
         assert "reversal <b>test</b>" in page.locator("#ree-legend").inner_text()
         assert opened.dialogs == []
         _assert_clean(opened)
@@ -117,11 +118,15 @@ def test_alaska_button_and_layer_toggle(browser, result_file):
         assert page.evaluate(f"{FIND_MAP}.getBounds().contains([54.91, -132.14])")
         assert page.evaluate(f"{FIND_MAP}.getBounds().contains([61.2, -150.0])")
         assert not page.evaluate(f"{FIND_MAP}.getBounds().contains([35.48, -115.53])")
-        # Hiding the plants layer removes its markers; showing it brings all back.
+        # The layer control starts collapsed (issue 14); hovering opens it. Hiding the plants
+        # layer removes its markers; showing it brings all back.
+        assert not page.locator(".leaflet-control-layers-overlays").is_visible()
+        page.locator(".leaflet-control-layers").dispatch_event("mouseover")
         toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Built plants").locator("input")
-        toggle.uncheck()
+        assert page.locator(".leaflet-control-layers-overlays").is_visible()
+        toggle.evaluate("el => el.click()")  # (a pointer click would move off the control and fold it)
         assert page.locator("path.ree-plant").count() == 0
-        toggle.check()
+        toggle.evaluate("el => el.click()")
         assert page.locator("path.ree-plant").count() == len(fake_result().capacity)
         _assert_clean(opened)
 
@@ -139,3 +144,14 @@ def test_screenshot_writes_png(result_file, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (800, 500)
+
+
+def test_legend_and_layer_control_start_folded(browser, result_file):
+    """Issue 14: neither covers the map until asked for."""
+    with open_map(browser, result_file) as opened:
+        page = opened.page
+        assert page.evaluate("document.querySelector('#ree-legend details').open") is False
+        box = page.locator("#ree-legend").bounding_box()
+        assert box["width"] * box["height"] < 200 * 60
+        assert page.locator(".leaflet-control-layers").get_attribute("class").count("leaflet-control-layers-expanded") == 0
+        _assert_clean(opened)

@@ -262,3 +262,34 @@ def test_renders_real_catalog_and_result_types(solve, tmp_path):
     assert len(result.capacity) > 0
     assert html.count('"className": "ree-plant ') == len(result.capacity)
     assert XSS_NAME not in html and text(XSS_NAME) in html
+
+
+def test_flow_palette_is_apart_from_the_technology_palette(result_html):
+    """Issue 14: flows no longer share colours with technologies; they are dashed too."""
+    import math
+
+    from maps import style
+
+    def rgb(colour):
+        return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+    for form, colour in style.FORM_COLOURS.items():
+        nearest = min(math.dist(rgb(colour), rgb(t)) for t in style.TECHNOLOGY_COLOURS.values())
+        assert nearest >= 90, form
+    assert '"dashArray": "8 5"' in result_html
+
+
+def test_flows_csv_carries_endpoint_coordinates(tmp_path):
+    from planner.cli import main
+    from planner.run import load_inputs
+    from planner.scenario import load_scenario
+
+    out = tmp_path / "run"
+    assert main(["run", "--out", str(out), "--no-map"]) == 0
+    flows = pd.read_csv(out / "flows.csv")
+    sites = load_inputs(load_scenario()).sites.set_index("site_id")
+    assert len(flows) > 0
+    for end in ("from", "to"):
+        assert flows[f"{end}_latitude"].tolist() == pytest.approx(sites.loc[flows[f"{end}_site"], "latitude"].tolist())
+        assert flows[f"{end}_longitude"].tolist() == pytest.approx(
+            sites.loc[flows[f"{end}_site"], "longitude"].tolist())

@@ -27,6 +27,18 @@ TABLE_FILES = {
 
 
 
+def flows_with_coordinates(flows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """flows.csv with each end's latitude and longitude (from sites.csv), so a flow can be drawn
+    from the CSV alone."""
+    where = catalog.sites.set_index("site_id")[["latitude", "longitude"]]
+    out = flows.copy()
+    for end in ("from", "to"):
+        ids = out[f"{end}_site"].astype(str)
+        out[f"{end}_latitude"] = ids.map(where["latitude"]).astype(float)
+        out[f"{end}_longitude"] = ids.map(where["longitude"]).astype(float)
+    return out
+
+
 def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
     """Built sites as GeoJSON points with their capacity per technology."""
     cap = result.capacity
@@ -49,7 +61,8 @@ def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: 
     """Write every output of a run into target (replacing an older ree-planner folder there)."""
     with atomic_folder(target, "run", force=force, protect=protect) as folder:
         for name, attr in TABLE_FILES.items():
-            write_csv(getattr(result, attr), folder / name)
+            frame = getattr(result, attr)
+            write_csv(flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame, folder / name)
         (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")
         (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if render_map is not None:
