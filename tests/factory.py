@@ -142,3 +142,6 @@ ONE_MINE = dict(
     demand=[demand("Nd", 1000)],
     imports=[imports("Nd", 0)],
 )
+
+# The same mine with a second site (a mill in Texas) where separation may also be built.
+MINE_AND_MILL = dict(ONE_MINE, sites=[site("mine", allowed="sx"), site("mill", allowed="sx")])

@@ -9,13 +9,7 @@ import pytest
 import factory as f
 from planner.cli import main
 
-ONE_MINE = dict(
-    sites=[f.site("mine", allowed="sx"), f.site("mill", allowed="sx")],
-    feedstocks=[f.feed("conc", "mine", 1000, nd=0.5, other=0.5)],
-    technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
-    demand=[f.demand("Nd", 1000)],
-    imports=[f.imports("Nd", 0)],
-)
+ONE_MINE = f.MINE_AND_MILL
 
 
 def scenario_file(tmp_path, text: str, **tables) -> str:

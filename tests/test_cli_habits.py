@@ -14,13 +14,7 @@ from planner.scenario import load_scenario
 from sites import load_catalog
 from sites.errors import InputError
 
-ONE_MINE = dict(
-    sites=[f.site("mine", allowed="sx"), f.site("mill", allowed="sx")],
-    feedstocks=[f.feed("conc", "mine", 1000, nd=0.5, other=0.5)],
-    technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
-    demand=[f.demand("Nd", 1000)],
-    imports=[f.imports("Nd", 0)],
-)
+ONE_MINE = f.MINE_AND_MILL
 MONEY = "an amount of US dollars such as 1.2e9, 1.2B, $600M or 600m"
 
 
