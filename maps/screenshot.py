@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from maps import chromium
@@ -10,28 +12,34 @@ from maps import chromium
 SETTLE_MS = 500
 
 
-def screenshot(html_path, png_path, width: int = 1400, height: int = 900) -> Path:
-    """Open `html_path` offline in headless Chromium and save a `width` x `height` PNG.
-
-    Any request that is not for a file:// or data: URL is refused, so a map that
-    still needed the network shows up blank instead of quietly fetching tiles."""
+@contextlib.contextmanager
+def offline_page(html_path, width: int, height: int) -> Iterator:
+    """A headless Chromium page with html_path loaded offline: any request that is not for a
+    file:// or data: URL is refused, so a page that still needed the network shows up blank
+    instead of quietly fetching tiles."""
     from playwright.sync_api import sync_playwright
 
-    html_path = Path(html_path).resolve()
-    png_path = Path(png_path)
-    png_path.parent.mkdir(parents=True, exist_ok=True)
+    uri = Path(html_path).resolve().as_uri()
     blocked: list[str] = []
     with sync_playwright() as p:
         browser = chromium.launch(p)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
-            page.route("**/*", chromium.offline_route(blocked, html_path.as_uri()))
-            page.goto(html_path.as_uri(), wait_until="load")
-            page.wait_for_function("() => window.L !== undefined")
-            page.wait_for_timeout(SETTLE_MS)
-            png = page.screenshot(full_page=False)
+            page.route("**/*", chromium.offline_route(blocked, uri))
+            page.goto(uri, wait_until="load")
+            yield page
         finally:
             browser.close()
+
+
+def screenshot(html_path, png_path, width: int = 1400, height: int = 900) -> Path:
+    """Open `html_path` offline in headless Chromium and save a `width` x `height` PNG."""
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    with offline_page(html_path, width, height) as page:
+        page.wait_for_function("() => window.L !== undefined")
+        page.wait_for_timeout(SETTLE_MS)
+        png = page.screenshot(full_page=False)
     png_path.write_bytes(stamp_png(png))
     return png_path
 
@@ -65,22 +73,11 @@ PDF_MARK = b"\n%ree-planner\n"  # a PDF comment after %%EOF: readers ignore it, 
 def print_pdf(html_path, pdf_path) -> Path:
     """Print a saved page (the funding memo) to PDF in headless Chromium, offline, with the
     page's print CSS; maps inside it (srcdoc frames) are drawn before printing."""
-    from playwright.sync_api import sync_playwright
-
-    html_path = Path(html_path).resolve()
     pdf_path = Path(pdf_path)
-    blocked: list[str] = []
-    with sync_playwright() as p:
-        browser = chromium.launch(p)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.route("**/*", chromium.offline_route(blocked, html_path.as_uri()))
-            page.goto(html_path.as_uri(), wait_until="load")
-            page.wait_for_timeout(SETTLE_MS)
-            page.emulate_media(media="print")
-            pdf = page.pdf(format="Letter", print_background=True, prefer_css_page_size=True)
-        finally:
-            browser.close()
+    with offline_page(html_path, 1366, 900) as page:
+        page.wait_for_timeout(SETTLE_MS)
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="Letter", print_background=True, prefer_css_page_size=True)
     pdf_path.write_bytes(pdf + PDF_MARK)
     return pdf_path
 

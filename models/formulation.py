@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from models.families import (  # noqa: F401  (re-exported: the solver and tests read them here)
-    FAMILIES, TIE_BREAK_MUSD, UNBOUNDED, USD_PER_MUSD, Key, Pairs, Terms, _slug, _tie_break_weight)
+from models.families import (  # noqa: F401  (UNBOUNDED, USD_PER_MUSD: re-exported for solve and valuation)
+    FAMILIES, UNBOUNDED, USD_PER_MUSD, Key, Pairs, Terms, _slug)
 from models.inputs import ModelInputs
 
 # Lexicographic stages per objective: the first is the objective proper, later ones

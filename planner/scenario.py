@@ -11,7 +11,7 @@ from pathlib import Path
 
 from models.settings import ModelSettings
 from sites import Catalog
-from planner.money import EXPECTED as MONEY_EXPECTED, parse_money, short_money
+from planner.money import parse_money, short_money
 from planner.outputs.folder import name_problem
 from planner.suggest import did_you_mean
 from sites.errors import InputError, Problem

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import example_help, positive_int
+from planner.commands.options import example_help, positive_int, saved_page
 from planner.exit_codes import EXIT_OK
-from sites.errors import InputError, Problem
 
 NAME = "map"
 
@@ -22,15 +21,10 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from maps import chromium
     from maps.screenshot import is_ree_planner_png, screenshot
     from planner.outputs.folder import atomic_file
 
-    html = args.run_dir / "map.html" if args.run_dir.is_dir() else args.run_dir
-    if not html.is_file():
-        raise InputError(Problem(str(html), None, None, None, "a run folder with map.html, or a map .html file"))
-    if not chromium.available():
-        raise InputError(Problem(str(chromium.CHROMIUM_PATH), None, None, None, chromium.MISSING_REASON))
+    html = saved_page(args.run_dir, "map.html", "map")
     with atomic_file(args.png, is_ree_planner_png, force=args.force) as scratch:
         screenshot(html, scratch, width=args.width, height=args.height)
     print(f"Screenshot of {html} written to {args.png}")

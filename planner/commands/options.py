@@ -122,3 +122,17 @@ def print_projects(projects, heading: str) -> None:
     if len(projects):
         print(f"\n{heading} (marginal = lost if that project alone is dropped):\n" + projects_text(projects))
     print("\n" + warnings_text(projects))
+
+
+def saved_page(run_dir: Path, file_name: str, what: str) -> Path:
+    """The page to open in Chromium: run_dir/file_name, or run_dir itself if it is an .html
+    file; refused (exit 2) when it is missing or Chromium is not installed."""
+    from maps import chromium
+    from sites.errors import InputError, Problem
+
+    html = run_dir / file_name if run_dir.is_dir() else run_dir
+    if not html.is_file():
+        raise InputError(Problem(str(html), None, None, None, f"a run folder with {file_name}, or a {what} .html file"))
+    if not chromium.available():
+        raise InputError(Problem(str(chromium.CHROMIUM_PATH), None, None, None, chromium.MISSING_REASON))
+    return html

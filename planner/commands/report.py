@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.commands.options import example_help
+from planner.commands.options import example_help, saved_page
 from planner.exit_codes import EXIT_OK
-from sites.errors import InputError, Problem
 
 NAME = "report"
 
@@ -21,15 +20,10 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from maps import chromium
     from maps.screenshot import is_ree_planner_pdf, print_pdf
     from planner.outputs.folder import atomic_file
 
-    html = args.run_dir / "report.html" if args.run_dir.is_dir() else args.run_dir
-    if not html.is_file():
-        raise InputError(Problem(str(html), None, None, None, "a run folder with report.html, or a report .html file"))
-    if not chromium.available():
-        raise InputError(Problem(str(chromium.CHROMIUM_PATH), None, None, None, chromium.MISSING_REASON))
+    html = saved_page(args.run_dir, "report.html", "report")
     with atomic_file(args.pdf, is_ree_planner_pdf, force=args.force) as scratch:
         print_pdf(html, scratch)
     print(f"Funding memo {html} printed to {args.pdf}")

@@ -28,25 +28,30 @@ def csv_cell_back(text: str) -> str:
     return text[1:] if _QUOTED.match(text) else text
 
 
-def _map_text(frame: pd.DataFrame, convert) -> pd.DataFrame:
-    text_columns = [c for c in frame.columns
-                    if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
-    if not text_columns:
+def text_columns(frame: pd.DataFrame) -> list:
+    """Columns that may hold text (object or string dtype)."""
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+
+
+def map_text(frame: pd.DataFrame, convert) -> pd.DataFrame:
+    """A copy with convert applied to every text cell (the frame itself if it has no text columns)."""
+    columns = text_columns(frame)
+    if not columns:
         return frame
     out = frame.copy()
-    for c in text_columns:
+    for c in columns:
         out[c] = [convert(v) if isinstance(v, str) else v for v in out[c]]
     return out
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells are safe to open in a spreadsheet (numbers untouched)."""
-    return _map_text(frame, csv_cell)
+    return map_text(frame, csv_cell)
 
 
 def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The inverse of neutralise_frame, for CSVs ree-planner reads back."""
-    return _map_text(frame, csv_cell_back)
+    return map_text(frame, csv_cell_back)
 
 
 def formulas_as_text(workbook) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.outputs.cells import formulas_as_text
+from planner.outputs.cells import formulas_as_text, map_text
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 FIXED_W3CDTF = "2000-01-01T00:00:00Z"
@@ -79,13 +79,7 @@ def _printable(frame: pd.DataFrame) -> pd.DataFrame:
     """Control characters XML cannot hold (a scenario description may carry one) become U+FFFD."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
-    if not text:
-        return frame
-    out = frame.copy()
-    for c in text:
-        out[c] = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in out[c]]
-    return out
+    return map_text(frame, lambda text: ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
 
 
 def write_workbook(path: Path, sheets: list[Sheet], title: str | None = None) -> Path:

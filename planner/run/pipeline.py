@@ -54,18 +54,15 @@ def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     pipeline.solve()
     result = pipeline.result(run_label(scenario, catalog))
     s = result.summary
+    after, credited = None, None
     if s.status == "optimal" and settings.objective == "max_weighted_supply":
         # what the next $100M adds, measured by a re-solve (after every table is read)
         after = next_money.measure_next(pipeline, settings.budget_usd)
         el = result.elements
         credited = dict(zip(el["element"], el["demand_t"] - el["imports_t"] - el["unmet_t"]))
-        text = next_money.sentence(s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply,
-                                   after, s.federal_usd, s.budget_usd, s.min_value_per_musd, credited)
-        result.summary = dataclasses.replace(s, budget_marginal_value_text=text)
-    else:
-        result.summary = dataclasses.replace(s, budget_marginal_value_text=next_money.sentence(
-            s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply, None, s.federal_usd,
-            s.budget_usd, s.min_value_per_musd))
+    text = next_money.sentence(s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply,
+                               after, s.federal_usd, s.budget_usd, s.min_value_per_musd, credited)
+    result.summary = dataclasses.replace(s, budget_marginal_value_text=text)
     return Run(scenario, catalog, result)
 
 
