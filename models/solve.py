@@ -151,6 +151,13 @@ class StageSolver:
             if key in self._vectors and column is not None:
                 self._vectors[key][column] += coef - old
 
+    def forget_basis(self) -> None:
+        """Drop the warm starts: the next solve() starts from no basis (a retry after a warm
+        re-solve that ended without an answer, e.g. HiGHS's status unknown)."""
+        self._stage_basis.clear()
+        if self._highs is not None:
+            self._highs.clearSolver()
+
     def row_value(self, con: pulp.LpConstraint) -> float:
         """A row's activity at the latest solution (e.g. federal $M on the budget row)."""
         return float(self._highs.getSolution().row_value[con.id])

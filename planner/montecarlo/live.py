@@ -124,6 +124,10 @@ class LiveModel:
     def solve_sample(self, sample_id: int, values: dict[str, float]) -> dict:
         """Solve warm and read the tidy row and what was built."""
         solution = self.pipeline.solve()
+        if not solution.optimal and solution.status not in ("infeasible", "unbounded"):
+            # a warm start can end without an answer (HiGHS: status unknown): once more from no basis
+            self.solver.forget_basis()
+            solution = self.pipeline.solve()
         row = {"sample_id": sample_id, **{r.range_id: _r(values[r.range_id]) for r in self.ranges},
                "status": solution.status}
         built_plants, built_options = [], []
