@@ -1,6 +1,8 @@
 """Monte Carlo: Latin hypercube and triangular draws by hand, a catalog whose objective is a
 known function of one range, live re-solves equal cold rebuilds, and the same bytes from the
 same seed on every executor."""
+import io
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -18,6 +20,7 @@ from planner.montecarlo.ranges import catalog_ranges
 from planner.montecarlo.run import run_montecarlo
 from planner.montecarlo.sampling import latin_hypercube, triangular
 from planner.outputs.tables import write_csv
+from planner.progress import Progress
 from planner.run import load_inputs
 from planner.scenario import load_scenario
 from sweep_catalogs import scenario_file
@@ -208,3 +211,18 @@ def test_executor_addresses():
     assert engine.parse_executor("dask://10.0.0.5:8786") == engine.Executor("dask", "tcp://10.0.0.5:8786")
     assert engine.parse_executor("dask") == engine.Executor("dask")
     assert engine.parse_executor("local") == engine.Executor("local")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_counts_every_sample(one_range):
+    scenario, catalog = one_range
+    stream = _Terminal()
+    progress = Progress(30, "montecarlo small", stream=stream)
+    run_montecarlo(scenario, catalog, samples=30, seed=1, workers=1, progress=progress)
+    progress.close()
+    shown = re.findall(r"\] (\d+)/30 ", stream.getvalue())
+    assert shown == [str(k) for k in range(1, 31)]  # one step per sample, in this process

@@ -71,8 +71,9 @@ def chunks(quantiles: np.ndarray) -> list[Chunk]:
 
 
 def solve_chunk(catalog: Catalog, settings: ModelSettings, ranges: list[Range], plants: list[PlantCapex],
-                chunk: Chunk) -> list[dict]:
-    """Build the model once, then solve the chunk's samples in order, warm."""
+                chunk: Chunk, tick=None) -> list[dict]:
+    """Build the model once, then solve the chunk's samples in order, warm; tick() after each
+    sample (in this process only: workers report whole chunks)."""
     from planner.montecarlo.live import LiveModel
 
     live = LiveModel(catalog, settings, ranges, plants)
@@ -80,6 +81,8 @@ def solve_chunk(catalog: Catalog, settings: ModelSettings, ranges: list[Range], 
     for i, q in enumerate(chunk.quantiles):
         values = live.apply(q)
         out.append(live.solve_sample(chunk.first + i + 1, values))
+        if tick is not None:
+            tick()
     return out
 
 
@@ -98,8 +101,7 @@ def run_samples(catalog: Catalog, settings: ModelSettings, ranges: list[Range], 
     elif workers == 1 or len(parts) == 1:
         solved = []
         for part in parts:
-            solved.extend(solve_chunk(*args, part))
-            _advance(progress, len(part.quantiles))
+            solved.extend(solve_chunk(*args, part, tick=None if progress is None else progress.advance))
     else:
         solved = _on_pool(args, parts, workers, progress)
     return sorted(solved, key=lambda s: s["row"]["sample_id"]), workers
