@@ -101,7 +101,8 @@ def tornado_png(table: pd.DataFrame, objective: str) -> bytes:
     ax.barh(top["range_id"], top["rank_correlation"], color=colours)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlim(-1, 1)
-    ax.set_xlabel(f"Spearman rank correlation with {objective} (green: higher value, higher objective)")
+    ax.set_xlabel(f"Spearman rank correlation with the objective ({objective})\n"
+                  "green: higher draws, higher objective; red: lower")
     ax.set_title("Which ranges move the answer most")
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(axis="x", alpha=0.3)
