@@ -226,3 +226,18 @@ def test_progress_bar_counts_every_sample(one_range):
     progress.close()
     shown = re.findall(r"\] (\d+)/30 ", stream.getvalue())
     assert shown == [str(k) for k in range(1, 31)]  # one step per sample, in this process
+
+
+def test_a_running_scheduler_by_address_gives_the_same_rows(one_range):
+    """--executor dask://HOST:PORT: the chunks go to a scheduler that was already running."""
+    distributed = pytest.importorskip("distributed")
+    scenario, catalog = one_range
+    serial = run_montecarlo(scenario, catalog, samples=60, seed=5, workers=1).samples
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  protocol="tcp://", host="127.0.0.1", scheduler_port=0) as cluster:
+        host, port = cluster.scheduler_address.removeprefix("tcp://").rsplit(":", 1)
+        executor = engine.parse_executor(f"dask://{host}:{port}")
+        assert executor.address == cluster.scheduler_address
+        result = run_montecarlo(scenario, catalog, samples=60, seed=5, executor=executor)
+    assert result.workers == 2
+    pd.testing.assert_frame_equal(result.samples, serial)

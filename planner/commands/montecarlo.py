@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", default="1", metavar="S", help="random seed, a whole number >= 0 (default: 1)")
     p.add_argument("--executor", default="local", metavar="WHERE",
                    help="local (process pool, the default), dask (a Dask LocalCluster) or dask://HOST:PORT "
-                        "(a running dask-scheduler); needs the dask extra for dask")
+                        "(a running Dask scheduler); needs the dask extra for dask")
     p.add_argument("--workers", default=None, metavar="K",
                    help="worker processes for local and dask (default: one per core; 1 runs in this process)")
     add_override_options(p)

@@ -24,7 +24,7 @@ from sites.errors import InputError, Problem
 
 CHUNK_SAMPLES = 25  # samples per model build: its cold solve is paid once per 25 warm ones
 EXECUTOR_EXPECTED = ("local (a process pool on this machine), dask (a Dask LocalCluster on this machine) or "
-                     "dask://HOST:PORT (a running dask-scheduler, e.g. dask://10.0.0.5:8786)")
+                     "dask://HOST:PORT (a running Dask scheduler, e.g. dask://10.0.0.5:8786)")
 DASK_MISSING = "the dask extra installed: pip install 'ree-planner[dask]' (dask and distributed)"
 _ADDRESS = re.compile(r"^dask://(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:]+\]):(?P<port>[0-9]{1,5})$")
 
@@ -97,7 +97,7 @@ def run_samples(catalog: Catalog, settings: ModelSettings, ranges: list[Range], 
     workers = workers or default_workers(len(parts))
     args = (catalog, settings, ranges, plants)
     if executor.kind == "dask":
-        solved = _on_dask(args, parts, executor, workers, progress)
+        solved, workers = _on_dask(args, parts, executor, workers, progress)
     elif workers == 1 or len(parts) == 1:
         solved = []
         for part in parts:
@@ -127,7 +127,8 @@ def _on_pool(args: tuple, parts: list[Chunk], workers: int, progress) -> list[di
     return solved
 
 
-def _on_dask(args: tuple, parts: list[Chunk], executor: Executor, workers: int, progress) -> list[dict]:
+def _on_dask(args: tuple, parts: list[Chunk], executor: Executor, workers: int, progress) -> tuple[list[dict], int]:
+    """The rows, and the number of Dask workers that were there (a running scheduler has its own)."""
     from distributed import Client, LocalCluster, as_completed
 
     if executor.address is None:
@@ -148,7 +149,7 @@ def _on_dask(args: tuple, parts: list[Chunk], executor: Executor, workers: int, 
                 solved.extend(future.result())
                 _advance(progress, sizes[future.key])
                 future.release()
-            return solved
+            return solved, len(client.scheduler_info().get("workers", {})) or workers
     finally:
         if cluster is not None:
             cluster.close()
