@@ -107,7 +107,8 @@ def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float,
     per_musd = measured["budget_marginal_value"] if marginal is not None else round(dual, DECIMALS)
     text = FIXED_CAPACITY_TEXT if fixed_capacity else sentence(
         solution.status, model.objective, per_musd, measured["budget_binds"], measured["budget_marginal_by_element"],
-        round(federal_usd, 2), budget_usd, inputs.min_value_per_musd)
+        round(federal_usd, 2), budget_usd, inputs.min_value_per_musd,
+        next_money=marginal.next if marginal is not None else None, measured=marginal is not None)
     return Summary(
         objective=model.objective,
         objective_value=round(solution.stage_values.get(first, float("nan")), DECIMALS),

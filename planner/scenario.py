@@ -108,19 +108,22 @@ class Scenario:
             raise InputError(problems)
         return Scenario(self.name, self.path, {**self.values, **given}, self.overrides)
 
-    def with_command_line(self, **overrides) -> "Scenario":
+    def with_command_line(self, where: str = "on the command line", **overrides) -> "Scenario":
         """A copy with the command line's overrides (budget, import case, year, ...), checked like
         file values, renamed after them (baseline -> baseline-budget-2B) so its default output
-        folder is never another scenario's, and described so its headline states them."""
+        folder is never another scenario's, and described so its headline states them. where:
+        how the description says they were set (the Python API says "in Python"); any
+        scenario key may be overridden, the common ones have words of their own."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if not given:
             return self
         changed = self.with_overrides("command line", **given)
         pairs = tuple((k, changed.values[k]) for k in given)
-        name = "-".join([self.name, *(f"{OVERRIDE_WORDS[k][0]}-{_name_word(k, v)}" for k, v in pairs)])
-        said = ", ".join(f"{OVERRIDE_WORDS[k][1](v)} (the scenario has {OVERRIDE_WORDS[k][1](self.value(k))})"
-                         if self.value(k) is not None else OVERRIDE_WORDS[k][1](v) for k, v in pairs)
-        description = f"scenario {self.name} with {said}, set on the command line"
+        words = {k: OVERRIDE_WORDS.get(k, (k, lambda v, k=k: f"{k} {v}")) for k in given}
+        name = "-".join([self.name, *(f"{words[k][0]}-{_name_word(k, v)}" for k, v in pairs)])
+        said = ", ".join(f"{words[k][1](v)} (the scenario has {words[k][1](self.value(k))})"
+                         if self.value(k) is not None else words[k][1](v) for k, v in pairs)
+        description = f"scenario {self.name} with {said}, set {where}"
         values = {**changed.values, "name": name, "description": description}
         return Scenario(name, self.path, values, self.overrides + pairs)
 

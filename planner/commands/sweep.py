@@ -24,30 +24,22 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    from planner import api
     from planner.sweep import solve as sweeping
-    from planner.progress import Progress
     from planner.outputs.folder import check_output_folder
-    from planner.run import default_out_dir, input_paths, inputs_sha256, load_inputs
+    from planner.run import default_out_dir, input_paths, load_inputs
     from planner.scenario import load_scenario
-    from planner.sweep.files import write_sweep
-    from planner.sweep.spec import budget_axis, check_axes, param_axis
 
     scenario = load_scenario(args.scenario).with_command_line(**overrides(args, budget=False))
-    axes = ([budget_axis(args.budget)] if args.budget is not None else []) + [param_axis(p) for p in args.param]
+    axes = api.sweep_axes(args.budget, args.param)  # the arguments checked before the folder
     out = args.out if args.out is not None else default_out_dir(scenario, "-sweep")
     check_output_folder(out, args.force, input_paths(scenario))
     catalog = load_inputs(scenario)
-    check_axes(scenario, axes, catalog)
-    n = len(sweeping.grid(axes))
-    progress = Progress(n, f"sweep {scenario.name}")
     start = time.perf_counter()
-    result = sweeping.run_sweep(scenario, catalog, axes, workers=args.workers, progress=progress)
-    progress.close()
+    swept = api.sweep(scenario, args.budget, args.param, workers=args.workers, catalog=catalog, progress=True)
     seconds = time.perf_counter() - start
-    about = {"scenario": scenario.to_dict(), "inputs_sha256": inputs_sha256(scenario, catalog),
-             "axes": [{"key": a.key, "values": list(a.values), "argument": a.argument} for a in axes],
-             "points": n}
-    write_sweep(result, about, out, force=args.force, protect=input_paths(scenario))
+    swept.write(out, force=args.force)
+    result, n = swept.result, len(sweeping.grid(axes))
     table = result.table
     solved = int((table["status"] == "optimal").sum())
     keys = [a.key for a in axes if a.key != sweeping.BUDGET]

@@ -39,6 +39,12 @@ def flows_with_coordinates(flows: pd.DataFrame, catalog: Catalog) -> pd.DataFram
     return out
 
 
+def run_tables(result: PortfolioResult, catalog: Catalog) -> dict[str, pd.DataFrame]:
+    """Every CSV of a run folder as the DataFrame written to it, by file name."""
+    return {name: flows_with_coordinates(getattr(result, attr), catalog) if name == "flows.csv"
+            else getattr(result, attr) for name, attr in TABLE_FILES.items()}
+
+
 def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
     """Built sites as GeoJSON points with their capacity per technology."""
     cap = result.capacity
@@ -60,9 +66,8 @@ def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: 
               force: bool = False, protect: Iterable[str | Path] = ()) -> Path:
     """Write every output of a run into target (replacing an older ree-planner folder there)."""
     with atomic_folder(target, "run", force=force, protect=protect) as folder:
-        for name, attr in TABLE_FILES.items():
-            frame = getattr(result, attr)
-            write_csv(flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame, folder / name)
+        for name, frame in run_tables(result, catalog).items():
+            write_csv(frame, folder / name)
         (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")
         (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if render_map is not None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planner import next_money
 from models import Pipeline, marginal
 from sites.sets import ELEMENTS
 from planner.scenario import Scenario
@@ -116,13 +115,11 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
         row[f"domestic_t_{e}"] = _round(base.domestic_t[e])
         row[f"import_reliance_{e}"] = _round(base.import_reliance(e))
         row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
-    model_text = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
-                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor)
     capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
     # what the next $100M adds, measured (a re-solve), not the local slope multiplied out
-    after = next_money.measure_next(pipeline, budget_usd) if objective == "max_weighted_supply" else None
-    row["marginal_value_text"] = next_money.sentence(model_text, objective, solution.status, base.weighted_supply,
-                                                     after, row["federal_usd"], budget_usd, floor, base.credited_t)
+    row["marginal_value_text"] = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
+                                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor,
+                                                   next_money=mv.next, measured=True)
     return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
 
 
