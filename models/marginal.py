@@ -8,6 +8,11 @@ do not, the budget sits on a kink of the supply curve (any value between the slo
 side is a valid dual there, and which one the solver returns depends on its start), so the
 measured right-hand slope is reported instead: it is what the *next* money buys, and it
 does not depend on the solver's path.
+
+The sentence a run or sweep point prints says what the literal next $100M buys: a third
+re-solve with NEXT_USD more (NextMoney, before and after), reported in the objective's own
+units, never the slope multiplied out (which overstates wherever the curve bends within the
+$100M). sentence() is the one place these words are written.
 """
 from __future__ import annotations
 
