@@ -66,6 +66,7 @@ NO_CHANGE = {"max_import_reliance": 1e-6, "annual_cost": 1e-4}
 class NextMoney:
     """The solution with NEXT_USD more federal money against the solution now."""
 
+    objective: str
     budget_usd: float  # the budget re-solved with (now + NEXT_USD)
     before: Snapshot
     after: Snapshot
@@ -76,15 +77,23 @@ class NextMoney:
     def weighted_gain(self) -> float:
         return self.after.weighted_supply - self.before.weighted_supply
 
+    @property
+    def change(self) -> float:
+        """What the sentence states, in NEXT_UNITS: the weighted supply gained, or the change
+        in the first stage (negative where money lowers reliance or cost)."""
+        if FIRST_STAGE.get(self.objective) is None:
+            return self.weighted_gain
+        return self.objective_after - self.objective_before
+
     def credited_gain_per_musd(self) -> dict[str, float]:
         """t/yr credited per element gained, per $1M (element_clause says it per $100M)."""
         scale = PER_MUSD / NEXT_USD
         return {e: (self.after.credited_t.get(e, 0.0) - t) * scale for e, t in self.before.credited_t.items()}
 
 
-def _unchanged(base: Snapshot, budget_usd: float, objective_value: float) -> NextMoney:
+def _unchanged(objective: str, base: Snapshot, budget_usd: float, objective_value: float) -> NextMoney:
     """A slack budget row in an LP: a looser budget leaves every stage's optimum where it is."""
-    return NextMoney(budget_usd + NEXT_USD, base, base, objective_value, objective_value)
+    return NextMoney(objective, budget_usd + NEXT_USD, base, base, objective_value, objective_value)
 
 
 def snapshot(model: PortfolioModel) -> Snapshot:
@@ -132,6 +141,9 @@ class MarginalValue:
             "budget_binds": self.status == "binds",
             "budget_marginal_by_element": {e: _r(v) for e, v in self.by_element_per_musd.items()},
             "budget_marginal_method": self.method,
+            "budget_next_100musd": _r(self.next.change) if self.next is not None else None,
+            "budget_next_100musd_unit": (f"{NEXT_UNITS[self.next.objective]} from the next $100M federal, re-solved"
+                                         if self.next is not None else None),
         }
 
 
@@ -150,7 +162,7 @@ def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_va
         # money is left over: a looser limit changes nothing, so no re-solve is needed
         return MarginalValue("slack", 0.0, dual, {e: 0.0 for e in base.credited_t},
                              "shadow price 0: the budget is not all used",
-                             _unchanged(base, budget_usd, objective_value))
+                             _unchanged(model.objective, base, budget_usd, objective_value))
     step = _step(solver, budget_usd, base, objective_value, STEP_USD)
     following = _step(solver, budget_usd, base, objective_value, NEXT_USD)
     next_money = following[2] if following is not None else None
@@ -236,6 +248,8 @@ def _floor_text(federal_usd: float, budget_usd: float, floor: float) -> str:
 # what each objective's first stage is called, and what it is that more money would not do
 FIRST_STAGE = {"max_weighted_supply": None, "min_import_reliance": "max_import_reliance",
                "min_cost": "annual_cost"}
+NEXT_UNITS = {"max_weighted_supply": "weighted t/yr", "min_import_reliance": "share of demand",
+              "min_cost": "$M/yr"}
 NOTHING = {"max_weighted_supply": "add supply", "min_import_reliance": "lower the largest import reliance",
            "min_cost": "lower the annual cost"}
 
@@ -315,4 +329,4 @@ def _step(solver: StageSolver, budget_usd: float, base: Snapshot, objective_valu
     scale = PER_MUSD / step_usd
     by_element = {e: (after.credited_t[e] - base.credited_t[e]) * scale for e in base.credited_t}
     return ((value_after - objective_value) * scale, by_element,
-            NextMoney(budget_usd + step_usd, base, after, objective_value, value_after))
+            NextMoney(model.objective, budget_usd + step_usd, base, after, objective_value, value_after))

@@ -68,6 +68,9 @@ def test_run_equals_the_files_the_command_writes(small, tmp_path, capsys):
         assert stats.at[(measure, "Nd"), "value"] == pytest.approx(elements.at["Nd", measure], abs=1e-6)
     assert stats.at[("budget_marginal_value", "all"), "unit"] == "weighted t/yr per extra $1M federal"
     assert stats.at[("marginal_t_per_100musd", "Nd"), "value"] == pytest.approx(1000.0)  # 10 t per $1M
+    # measured: $120M would buy 1,200 t of Nd from a 500 t feed, so the next $100M adds 300, not 1,000
+    assert stats.at[("budget_next_100musd", "all"), "value"] == written["budget_next_100musd"] == pytest.approx(300.0)
+    assert stats.at[("budget_next_100musd", "all"), "unit"] == "weighted t/yr from the next $100M federal, re-solved"
 
 
 def test_overrides_change_the_answer_as_worked_out_by_hand(small):
@@ -219,3 +222,13 @@ def test_docs_api_tour_runs_as_written(monkeypatch, capsys):
     assert "command line, key budget_usd: got '1.2X'" in printed
     assert set(namespace["reliance"].index) == {"Nd", "Pr", "Dy", "Tb"}
     assert not namespace["chosen"].selection.applications.empty
+
+
+def test_an_evaluations_statistics_leave_out_what_it_does_not_measure(tmp_path):
+    """Proposals built as proposed: no re-solve with more money, so no next-$100M row."""
+    toml = pf.write_scenario(tmp_path / "s", budget_usd=12e6)
+    a = pf.write_proposals(tmp_path / "a.csv", [pf.project("A", 200, 10)])
+    stats = api.evaluate(a, toml).run.statistics().set_index(["measure", "element"])
+    assert ("budget_next_100musd", "all") not in stats.index
+    assert stats.at[("weighted_supply", "all"), "value"] == pytest.approx(100.0)
+    assert stats["value"].notna().all()

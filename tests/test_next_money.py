@@ -42,6 +42,8 @@ def test_min_cost_next_money_is_the_cost_saved_by_a_re_solve(tmp_path):
     s = run(tmp_path, ModelSettings(objective="min_cost", budget_usd=1e6), IMPORTS)
     assert s.objective_value == pytest.approx(39.1, abs=1e-3)
     assert s.budget_marginal_value == pytest.approx(-6.9, abs=1e-3)  # the tie-break is $1-2/t
+    assert (s.budget_next_100musd, s.budget_next_100musd_unit) == (
+        pytest.approx(-20.7, abs=1e-3), "$M/yr from the next $100M federal, re-solved")
     assert s.budget_marginal_value_text == (
         "The next $100M of federal money saves 20.70 $M/yr of annual cost (30.0 t/yr NdPr) "
         "(measured: re-solved with $101.0M); the slope at $1.0M says 690.0 $M/yr saved per $100M.")
@@ -53,6 +55,7 @@ def test_min_import_reliance_next_money_is_the_reliance_lowered_by_a_re_solve(tm
     (0.1 per $1M) multiplied out would say 1,000 points."""
     s = run(tmp_path, ModelSettings(objective="min_import_reliance", budget_usd=1e6), TWO_FEEDS)
     assert s.objective_value == pytest.approx(0.9)
+    assert s.budget_next_100musd == pytest.approx(-0.9)
     assert s.budget_marginal_value_text == (
         "The next $100M of federal money lowers the largest import reliance by 90.00 percentage points, "
         "from 90.0% to 0.0% (90.0 t/yr NdPr, 90.0 t/yr Dy) (measured: re-solved with $101.0M); "
@@ -63,6 +66,7 @@ def test_min_import_reliance_with_money_left_over_says_so_in_its_own_words(tmp_p
     """$10M buys everything: of $1B, $990M is left and more money cannot lower reliance."""
     s = run(tmp_path, ModelSettings(objective="min_import_reliance", budget_usd=1e9), TWO_FEEDS)
     assert s.federal_usd == pytest.approx(10e6)
+    assert s.budget_next_100musd == 0.0  # not re-solved: a slack budget row cannot move the optimum
     assert s.budget_marginal_value_text == ("The budget does not bind ($10.0M of $1,000.0M used): more federal "
                                             "money would not lower the largest import reliance.")
 

@@ -7,6 +7,7 @@ them, so the table and the files cannot disagree on what a number means.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from functools import cache
 from importlib import resources
 
@@ -28,10 +29,12 @@ def statistics(run) -> pd.DataFrame:
     """The run's headline numbers, tidy: scenario, measure, element, value, unit, definition."""
     summary, result = run.summary, run.result
     rows = []
+    fields = {f.name: getattr(summary, f.name) for f in dataclasses.fields(summary)}
     for m in declared():
-        unit = m["unit"].format(**summary.to_dict()) if "{" in m["unit"] else m["unit"]
+        unit = m["unit"].format(**fields) if "{" in m["unit"] else m["unit"]
         if m["source"] == "summary":
-            rows.append((m["measure"], ALL, float(getattr(summary, m["measure"])), unit, m["definition"]))
+            if fields[m["measure"]] is not None:  # an evaluation measures no next $100M
+                rows.append((m["measure"], ALL, float(fields[m["measure"]]), unit, m["definition"]))
         elif m["source"] == "capacity":
             rows.append((m["measure"], ALL, float(result.capacity["new_tpa"].sum()), unit, m["definition"]))
         elif m["source"] == "marginal":
