@@ -13,6 +13,7 @@ from planner.outputs.folder import atomic_folder
 from planner.outputs.tables import write_csv
 from sites import Catalog
 
+YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv")  # multi-year runs only
 TABLE_FILES = {
     "capacity.csv": "capacity",
     "elements.csv": "elements",
@@ -23,6 +24,7 @@ TABLE_FILES = {
     "feeds.csv": "feeds",
     "duals.csv": "duals",
     "feed_options.csv": "feed_options",
+    **{name: name.removesuffix(".csv") for name in YEAR_FILES},
 }
 
 
@@ -62,6 +64,8 @@ def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: 
     with atomic_folder(target, "run", force=force, protect=protect) as folder:
         for name, attr in TABLE_FILES.items():
             frame = getattr(result, attr)
+            if name in YEAR_FILES and frame.empty:
+                continue  # a one-year run: its tables are the one-year files
             write_csv(flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame, folder / name)
         (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")
         (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,98 @@
+"""Planning year by year (issue 15): hand-solved two-year cases, the one-year model as the
+special case years = [target_year], capacity that never disappears, bad year inputs."""
+import dataclasses
+
+import pytest
+
+import factory as f
+from models import ModelSettings
+from planner.cli import main
+
+# A plant with a one-year lead time at $100k per t/yr (50% federal: $1M federal buys 20 t/yr,
+# 10 t Nd), a 1,000 t/yr 50% Nd feed, 1,000 t Nd demand in both years (each an anchor year).
+TWO_YEARS = dict(
+    f.ONE_MINE,
+    technologies=[f.tech("sx", "mixed", "oxide", 100_000, lead_time_years=1)],
+    demand=[f.demand("Nd", 1000, year=2027), f.demand("Nd", 1000, year=2028)],
+)
+# decided 2026 (runs 2027 and 2028) or 2027 (runs 2028 only); $4M appropriated in 2026, $6M in 2027
+SPLIT = dict(years=(2027, 2028), target_year=2028, decision_year=2026, budget_usd=10e6,
+             appropriations_usd=(4e6, 6e6))
+
+
+def test_two_years_all_spent_when_decided(solve):
+    """Spend profile [1]: a build's federal money is spent in the year it is decided.
+    b26 <= $4M / $0.05M = 80 t/yr; b26 + b27 <= $10M / $0.05M = 200. The objective is the
+    average over the two years of Nd credited: (0.5 b26 + 0.5 (b26 + b27)) / 2, so every
+    tonne decided early counts twice: b26 = 80, b27 = 120, objective (40 + 100) / 2 = 70."""
+    result, model, _ = solve(ModelSettings(**SPLIT, spend_profile=(1.0,)), **TWO_YEARS)
+    assert result.summary["objective_value"] == pytest.approx(70.0)
+    decided = {y: model.new_by_year[("mine", "sx", y)].varValue for y in (2026, 2027)}
+    assert decided == pytest.approx({2026: 80.0, 2027: 120.0})
+    spend = result.spend_by_year.set_index("year")
+    assert spend["federal_spend_usd"].to_dict() == pytest.approx({2026: 4e6, 2027: 6e6, 2028: 0.0})
+    assert spend["carried_forward_usd"].to_dict() == pytest.approx({2026: 0.0, 2027: 0.0, 2028: 0.0})
+    cap = result.capacity_by_year.set_index("year")
+    assert cap["available_tpa"].to_dict() == pytest.approx({2027: 80.0, 2028: 200.0})
+    nd = result.elements_by_year.set_index("year")
+    assert nd["credited_t"].to_dict() == pytest.approx({2027: 40.0, 2028: 100.0})
+    assert nd["import_reliance"].to_dict() == pytest.approx({2027: 0.96, 2028: 0.9})
+    # the one-year tables report the target year, 2028
+    assert result.capacity.iloc[0][["new_tpa", "available_tpa"]].tolist() == pytest.approx([200.0, 200.0])
+    assert result.elements.set_index("element").at["Nd", "domestic_t"] == pytest.approx(100.0)
+
+
+def test_two_years_spend_profile_paces_the_money(solve):
+    """Spend profile [0.5, 0.5]: by 2026 0.025 b26 <= 4; by 2027 0.05 b26 + 0.025 b27 <= 10;
+    by 2028 (and in total) 0.05 (b26 + b27) <= 10. Maximising 0.5 b26 + 0.25 b27: b26 = 160
+    (the 2026 row), b27 = 40 (the total), objective 80 + 10 = 90. Spent: $4M in 2026,
+    $4M + $1M in 2027 ($1M carried forward) and $1M in 2028."""
+    result, model, _ = solve(ModelSettings(**SPLIT, spend_profile=(0.5, 0.5)), **TWO_YEARS)
+    assert result.summary["objective_value"] == pytest.approx(90.0)
+    decided = {y: model.new_by_year[("mine", "sx", y)].varValue for y in (2026, 2027)}
+    assert decided == pytest.approx({2026: 160.0, 2027: 40.0})
+    spend = result.spend_by_year.set_index("year")
+    assert spend["federal_spend_usd"].to_dict() == pytest.approx({2026: 4e6, 2027: 5e6, 2028: 1e6})
+    assert spend["decided_federal_usd"].to_dict() == pytest.approx({2026: 8e6, 2027: 2e6, 2028: 0.0})
+    assert spend["carried_forward_usd"].to_dict() == pytest.approx({2026: 0.0, 2027: 1e6, 2028: 0.0})
+    assert result.summary["federal_usd"] == pytest.approx(10e6)
+
+
+def test_discounting_weighs_the_early_year_more(solve):
+    """With r = 1 (a year later counts half) the weights are 2/3 and 1/3: objective
+    (2/3) 0.5 b26 + (1/3) 0.5 (b26 + b27) = 0.5 b26 + (1/6) b27 = 40 + 20 = 60 (same plan)."""
+    result, _, _ = solve(ModelSettings(**SPLIT, spend_profile=(1.0,), time_discount_rate=1.0), **TWO_YEARS)
+    assert result.summary["objective_value"] == pytest.approx(60.0)
+
+
+def test_worst_year_reliance(solve):
+    """min_worst_year_reliance: 2027's reliance 1 - 0.5 b26 / 1000 >= 0.96 is the worst year
+    whatever is decided later; held there, the later stages still build b27 = 120."""
+    result, model, _ = solve(ModelSettings(**SPLIT, spend_profile=(1.0,), objective="min_worst_year_reliance"),
+                             **TWO_YEARS)
+    assert result.summary["objective_value"] == pytest.approx(0.96)
+    assert model.new_by_year[("mine", "sx", 2027)].varValue == pytest.approx(120.0)
+
+
+def test_one_year_is_the_special_case(solve):
+    """years = [target_year] builds the one-year model: same variables, rows and answer."""
+    one, model_one, _ = solve(ModelSettings(budget_usd=10e6), **f.ONE_MINE)
+    same, model_same, _ = solve(ModelSettings(budget_usd=10e6, years=(2030,)), **f.ONE_MINE)
+    assert [v.name for v in model_one.prob.variables()] == [v.name for v in model_same.prob.variables()]
+    assert list(model_one.rows) == list(model_same.rows)
+    assert one.summary["objective_value"] == same.summary["objective_value"] == pytest.approx(100.0)
+    assert same.spend_by_year.empty and same.capacity_by_year.empty
+
+
+@pytest.mark.parametrize("name", ["baseline", "policy-reversal", "min-reliance"])
+def test_years_target_year_gives_todays_answers_on_shipped_scenarios(shipped_catalog, name):
+    from models import Pipeline
+    from planner.scenario import load_scenario
+
+    settings = load_scenario(name).settings()
+    answers = []
+    for s in (settings, dataclasses.replace(settings, years=(settings.target_year,))):
+        pipeline = Pipeline.prepare(shipped_catalog, s)
+        solution = pipeline.solve()
+        answers.append(solution.stage_values)
+    assert answers[0] == answers[1]
