@@ -238,12 +238,16 @@ def _money_values(file: str, values: dict, problems: list[Problem]) -> None:
                 problems.append(_problem(file, name, values.pop(name), str(err)))
     amounts = values.get("appropriations_usd")
     if isinstance(amounts, list):
+        bad = False
         for i, amount in enumerate(amounts):
             if isinstance(amount, str):
                 try:
                     amounts[i] = parse_money(amount)
                 except ValueError as err:
                     problems.append(_problem(file, f"appropriations_usd[{i}]", amount, str(err)))
+                    bad = True
+        if bad:  # reported entry by entry above
+            values.pop("appropriations_usd")
 
 
 PROFILE_SUM_TOLERANCE = 1e-9

@@ -96,3 +96,78 @@ def test_years_target_year_gives_todays_answers_on_shipped_scenarios(shipped_cat
         solution = pipeline.solve()
         answers.append(solution.stage_values)
     assert answers[0] == answers[1]
+
+
+def _run_bad(tmp_path, capsys, text: str) -> str:
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "baseline"\n' + text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--no-map"]) == 2
+    assert not out.exists()
+    return capsys.readouterr().err.replace(str(path), "bad.toml")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("years = [2025, 2030]",
+     "key years: got '2025', expected years >= decision_year (2026): money is committed from then"),
+    ('years = "2026:2040"', "key years: got '2036, 2037, 2038, 2039, 2040', expected years <= 2035, the catalog's "
+                            "last demand year (later demand is not sourced)"),
+    ("years = [2030, 2028]", "key years: got '[2030, 2028]', expected years in increasing order (2028, 2030)"),
+    ("years = [2028, 2028, 2030]", "key years: got '[2028, 2028, 2030]', expected each year once (repeated: 2028)"),
+    ('years = "2031:2029"', "key years: got '2031:2029', expected a range \"first:last\" with first <= last"),
+    ("years = [2031, 2032]", "key target_year: got '2030', expected one of years (2031, 2032): the year the "
+                             "one-year tables report"),
+    ('years = "2026:2035"\nspend_profile = [0.5, 0.4]',
+     "key spend_profile: got '[0.5, 0.4]', expected fractions summing to 1 (these sum to 0.9)"),
+    ("years = [2028, 2030]\nspend_profile = [0.2, 0.2, 0.2, 0.2, 0.1, 0.1]",
+     "key spend_profile: got '[0.2, 0.2, 0.2, 0.2, 0.1, 0.1]', expected at most one entry per year of the horizon "
+     "(5 years, 2026 to 2030)"),
+    ('years = "2026:2030"\nappropriations_usd = ["100M", "100M", "100M", "100M", "100M", "200M"]',
+     "key appropriations_usd: got '[100000000.0, 100000000.0, 100000000.0, 100000000.0, 100000000.0, 200000000.0]', "
+     "expected at most one entry per year of the horizon (5 years, 2026 to 2030)"),
+    ('appropriations_usd = ["600M", "1x"]', "key appropriations_usd[1]: got '1x', expected an amount of US dollars "
+                                            "such as 1.2e9, 1.2B, $600M or 600m"),
+])
+def test_bad_year_inputs_exit_2_with_precise_messages(tmp_path, capsys, text, message):
+    assert _run_bad(tmp_path, capsys, text) == f"ree-planner: bad.toml, {message}\n"
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    from planner.run import load_inputs, run_scenario
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario("timeline")
+    return run_scenario(scenario, load_inputs(scenario))
+
+
+def test_timeline_capacity_never_disappears(timeline):
+    cap = timeline.result.capacity_by_year
+    assert sorted(set(cap["year"])) == list(range(2026, 2036))
+    for (site, tech), rows in cap.groupby(["site_id", "technology"]):
+        available = rows.sort_values("year")["available_tpa"].to_numpy()
+        assert (available[1:] >= available[:-1] - 1e-6).all(), (site, tech, available)
+        decided = rows.sort_values("year")["new_nameplate_tpa"].to_numpy()
+        assert (decided[1:] >= decided[:-1] - 1e-6).all(), (site, tech, decided)
+
+
+def test_timeline_money_within_appropriations_and_budget(timeline):
+    spend = timeline.result.spend_by_year
+    assert (spend["cumulative_federal_spend_usd"] <= spend["cumulative_appropriated_usd"] * (1 + 1e-9)).all()
+    assert spend["federal_spend_usd"].sum() == pytest.approx(spend["decided_federal_usd"].sum())
+    assert spend["federal_spend_usd"].sum() == pytest.approx(timeline.summary["federal_usd"], rel=1e-6)
+    assert spend["federal_spend_usd"].sum() <= 1.2e9
+
+
+def test_timeline_years_balance_and_report_year_matches_one_year_tables(timeline):
+    by_year = timeline.result.elements_by_year
+    total = by_year["credited_t"] + by_year["imports_t"] + by_year["unmet_t"]
+    assert total.to_numpy() == pytest.approx(by_year["demand_t"].to_numpy())
+    report = by_year[by_year["year"] == 2030].set_index("element")
+    elements = timeline.result.elements.set_index("element")
+    for col in ("demand_t", "domestic_t", "imports_t", "unmet_t", "import_reliance"):
+        assert report[col].to_dict() == pytest.approx(elements.loc[report.index, col].to_dict()), col
+    basis = dict(zip(by_year["year"], by_year["demand_basis"]))
+    assert basis[2026] == "held at the 2030 anchor (no demand sourced for 2026)"
+    assert basis[2032] == "interpolated between the 2030 and 2035 anchors"
+    assert basis[2035] == "catalog anchor year 2035"
