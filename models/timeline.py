@@ -30,7 +30,7 @@ def year_tables(model: PortfolioModel) -> dict[str, pd.DataFrame]:
 
 def capacity_by_year(model: PortfolioModel) -> pd.DataFrame:
     """Per plant with capacity in some year, per year: existing capacity running, new capacity
-    decided that year, new nameplate decided so far, new capacity running (ramp share x builds
+    decided that year (the first planned year: also what was decided before it), new nameplate decided so far, new capacity running (ramp share x builds
     that have reached first output), total available and throughput."""
     timeline = model.inputs.timeline
     rows = []
@@ -39,13 +39,16 @@ def capacity_by_year(model: PortfolioModel) -> pd.DataFrame:
         decided = {y: _v(model.new_by_year[(*key, y)]) for y in timeline.build_years.get(key, ())}
         if p.existing_tpa + sum(decided.values()) <= ZERO_T:
             continue
+        previous = None
         for year in model.inputs.years:
             at = model.at(year)
+            since = sum(t for y, t in decided.items() if y <= year and (previous is None or y > previous))
+            previous = year
             existing = timeline.existing_available_tpa[(*key, year)]
             running = sum(timeline.new_share[(*key, y, year)] * t for y, t in decided.items())
             throughput = sum(_v(v) for k, v in at.throughput.items() if k[:2] == key) + \
                 sum(_v(v) for k, v in at.feed_delivery.items() if k[1:] == key)
-            rows.append((year, *key, existing, decided.get(year, 0.0),
+            rows.append((year, *key, existing, since,
                          sum(t for y, t in decided.items() if y <= year), running, existing + running, throughput))
     frame = pd.DataFrame(rows, columns=CAPACITY_BY_YEAR_COLUMNS)
     return frame.sort_values(["year", "site_id", "technology"], kind="stable").reset_index(drop=True)

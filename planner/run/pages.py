@@ -8,7 +8,7 @@ import pandas as pd
 from planner.outputs import charts, html as html_page
 from planner.outputs.html import escape
 from planner.outputs.xlsx import Sheet, write_workbook
-from planner.run import memo
+from planner.run import memo, when
 from planner.run.text import scope_line
 from sites import Catalog
 
@@ -91,6 +91,32 @@ def summary_frame(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
+YEAR_SHEETS = ("capacity_by_year", "elements_by_year", "spend_by_year")
+WHEN_FORMATS = {"Federal award ($M)": "{:,.1f}"}
+
+
+def _timeline_part(run) -> str:
+    """A multi-year run's memo opens with what runs when: the timeline chart, each award's
+    decision, first output and full-rate years, and when each element's reliance falls."""
+    result = run.result
+    if result.elements_by_year.empty:
+        return ""
+    table = when.phases(run)
+    png = charts.timeline_png(result.elements_by_year, result.spend_by_year, table)
+    lines = "".join(f"<li>{escape(line)}</li>" for line in when.reliance_lines(result.elements_by_year))
+    years = sorted(set(result.elements_by_year["year"]))
+    return f"""
+<h2>What runs when, {years[0]}-{years[-1]}</h2>
+<p>A build decided in one year spends its federal money over the spend profile
+({escape(", ".join(f"{x:.0%}" for x in run.summary["settings"]["spend_profile"]))} a year from its decision) and
+first produces after its technology's lead time, then ramps up. {escape(when.demand_note(result.elements_by_year))}</p>
+{html_page.table(when.when_frame(table), WHEN_FORMATS)}
+<p>When each element's import reliance falls:</p>
+<ul>{lines}</ul>
+{html_page.png_img(png, "Timeline: supply and import reliance per element per year, federal spend per year, awards")}
+"""
+
+
 def write_xlsx(run, path: Path) -> None:
     assumptions, sources = provenance_used(run)
     sheets = {
@@ -99,6 +125,8 @@ def write_xlsx(run, path: Path) -> None:
         "capacity": run.result.capacity,
         "elements": run.result.elements,
         "flows": run.result.flows,
+        # multi-year runs: what runs when
+        **{name: getattr(run.result, name) for name in YEAR_SHEETS if not getattr(run.result, name).empty},
         "assumptions": assumptions,
         "sources": sources,
     }
@@ -189,6 +217,7 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None) 
 <p class="lede">{escape(s['description'])}</p>
 <dl class="memo-defs">{defs}</dl>
 {html_page.cards(memo_cards(run))}
+{_timeline_part(run)}
 <h2>Recommended awards, best value for money first</h2>
 <p class="note">{escape(s['budget_marginal_value_text'])}</p>
 {flag}
@@ -218,5 +247,8 @@ def write_run_reports(run, folder: Path, reference=None) -> None:
     which the memo takes in); reference = (Run, label) to compare against, or None."""
     folder = Path(folder)
     write_xlsx(run, folder / "report.xlsx")
+    if not run.result.elements_by_year.empty:  # multi-year runs
+        (folder / "timeline.png").write_bytes(charts.timeline_png(run.result.elements_by_year, run.result.spend_by_year,
+                                                                  when.phases(run)))
     html = html_report(run, (folder / "map.html").exists(), folder, reference)
     (folder / "report.html").write_text(html, encoding="utf-8")
