@@ -230,8 +230,7 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None, 
 <h1>{escape(title)}</h1>
 <p class="lede">{escape(s['description'])}</p>
 <dl class="memo-defs">{defs}</dl>
-{html_page.cards(memo_cards(run))}
-{_timeline_part(run, timeline)}
+{html_page.cards(memo_cards(run))}{_timeline_part(run, timeline)}
 <h2>Recommended awards, best value for money first</h2>
 <p class="note">{escape(s['budget_marginal_value_text'])}</p>
 {flag}
