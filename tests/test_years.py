@@ -171,3 +171,24 @@ def test_timeline_years_balance_and_report_year_matches_one_year_tables(timeline
     assert basis[2026] == "held at the 2030 anchor (no demand sourced for 2026)"
     assert basis[2032] == "interpolated between the 2030 and 2035 anchors"
     assert basis[2035] == "catalog anchor year 2035"
+
+
+def test_reliance_lines_say_when_reliance_falls():
+    import pandas as pd
+
+    from planner.run.when import reliance_lines
+
+    frame = pd.DataFrame({"year": [2026, 2027, 2028, 2026, 2027, 2028], "element": ["Dy"] * 3 + ["Tb"] * 3,
+                          "import_reliance": [0.8, 0.4, 0.1, 0.9, 0.9, 0.9]})
+    assert reliance_lines(frame) == ["Dy: 80% in 2026, below half from 2027, lowest 10% in 2028, 10% in 2028.",
+                                     "Tb: 90% in 2026, 90% in 2028."]
+
+
+def test_timeline_memo_leads_with_what_runs_when(timeline):
+    from planner.run.pages import html_report
+
+    page = html_report(timeline, has_map=False)
+    assert page.index("What runs when, 2026-2035") < page.index("Recommended awards")
+    assert "White Mesa Mill: sx_separation" in page
+    assert "2026-2029: held at the first anchor year&#x27;s level" in page
+    assert "weighted supply (t/yr, average 2026-2035)" in page
