@@ -255,18 +255,32 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
     timeline = inputs.timeline
     added: dict[Key, Pairs] = defaultdict(list)  # (feedstock, year) -> what options add
     for o in inputs.options.itertuples(index=False):
-        y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
+        decided = timeline.option_years[o.option_id]
+        if len(decided) == 1:
+            y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
+            by_year = {decided[0]: (y, x)}
+        else:  # develop[o] = the sum of develop[o, y] over the years it may be decided (at most one)
+            y = m.prob.add_variable(_slug("develop", "option", o.option_id), 0, 1)
+            x = m.prob.add_variable(_slug("added", "option", o.option_id), 0)
+            by_year = {d: fixed_charge(m, "option", (o.option_id, d), o.added_tpa, o.min_fraction, inputs.integer)
+                       for d in decided}
+            m.row("option_total", (o.option_id,), [(y, 1.0), *((yd, -1.0) for yd, _ in by_year.values())], "==", 0.0)
+            m.row("option_added_total", (o.option_id,), [(x, 1.0), *((xd, -1.0) for _, xd in by_year.values())],
+                  "==", 0.0)
         m.develop[o.option_id], m.feed_added[o.option_id] = y, x
         t.budget_musd.append((y, o.federal_usd / USD_PER_MUSD))
-        t.spend_musd.append((y, o.federal_usd / USD_PER_MUSD, timeline.decision_year))
-        # its yearly costs run from its first output (always, in a one-year model)
-        running = [year for year in inputs.years if year >= o.first_output_year]
-        t.annual_cost_musd += _yearly(m, y, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running)
-        for year in inputs.years:
-            share = timeline.option_share[(o.option_id, year)]
-            added[(o.feedstock_id, year)].append((x, -share))
-            if o.opex_usd_per_t and year in running:
-                t.annual_cost_musd.append((x, share * o.opex_usd_per_t / USD_PER_MUSD * timeline.weight[year]))
+        lead = o.first_output_year - timeline.decision_year
+        for d, (yd, xd) in by_year.items():
+            m.develop_by_year[(o.option_id, d)], m.added_by_year[(o.option_id, d)] = yd, xd
+            t.spend_musd.append((yd, o.federal_usd / USD_PER_MUSD, d))
+            # its yearly costs run from its first output (always, in a one-year model)
+            running = [year for year in inputs.years if year >= d + lead]
+            t.annual_cost_musd += _yearly(m, yd, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running)
+            for year in inputs.years:
+                share = timeline.option_share[(o.option_id, d, year)]
+                added[(o.feedstock_id, year)].append((xd, -share))
+                if o.opex_usd_per_t and year in running:
+                    t.annual_cost_musd.append((xd, share * o.opex_usd_per_t / USD_PER_MUSD * timeline.weight[year]))
     for k, year in sorted(added, key=lambda ky: (ky[1], ky[0])):
         u = m.at(year).feed_use[k]
         u.upBound = None

@@ -56,6 +56,9 @@ class PortfolioModel:
     funded: dict[str, pulp.LpVariable] = field(default_factory=dict)  # project_id -> share funded (0/1)
     develop: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> developed (0/1)
     feed_added: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> nameplate t/yr added
+    # (option_id, year decided) -> developed then / t/yr added (one year: develop and feed_added themselves)
+    develop_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    added_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     max_import_reliance: pulp.LpVariable | None = None
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
     objectives: dict[str, Pairs] = field(default_factory=dict)

@@ -102,7 +102,9 @@ class Timeline:
     new_share: dict[tuple[str, str, int, int], float]
     existing_available_tpa: dict[tuple[str, str, int], float]  # (site, tech, year) -> t/yr after ramp-up
     supply_tpa: dict[tuple[str, int], float]  # (feedstock, year) -> usable t/yr
-    option_share: dict[tuple[str, int], float]  # (option, year) -> ramp share of what it adds
+    option_years: dict[str, tuple[int, ...]]  # option -> years its development may be decided
+    # (option, year decided, year) -> ramp share of what it adds (its feed's curve from decision + lead time)
+    option_share: dict[tuple[str, int, int], float]
     demand_t: dict[int, dict[tuple[str, str], float]]  # year -> (element, form) -> t/yr, positive only
     imports_t: dict[int, dict[tuple[str, str], float]]
     demand_basis: dict[int, str]  # year -> how its demand was found (anchor, interpolated, held)
@@ -443,19 +445,22 @@ def _timeline(catalog: Catalog, settings: ModelSettings, techs: pd.DataFrame, pl
                 share = ramp_share(curves, t_row["ramp_curve"], first, t) if t - first < life else 0.0
                 new_share[(*key, y, t)] = p.new_share if (y, t) == (decision, report) else share
     supply = _supply_by_year(catalog, settings, feeds, curves, years, report)
-    option_share = {}
+    option_years, option_share = {}, {}
     feed_curve = catalog.feedstocks.set_index("feedstock_id")["ramp_curve"]
     for o in options.itertuples(index=False):
-        for t in years:
-            option_share[(o.option_id, t)] = o.ramp_share if t == report else \
-                ramp_share(curves, feed_curve[o.feedstock_id], o.first_output_year, t)
+        lead = o.first_output_year - decision
+        option_years[o.option_id] = (decision, *(y for y in years if y > decision and y + lead <= last))
+        for y in option_years[o.option_id]:
+            for t in years:
+                option_share[(o.option_id, y, t)] = o.ramp_share if (y, t) == (decision, report) else \
+                    ramp_share(curves, feed_curve[o.feedstock_id], y + lead, t)
     demand_by, imports_by, basis = _demand_by_year(catalog, settings, magnet, years, demand, imports)
     amounts = settings.appropriations_usd or (settings.budget_usd,)
     return Timeline(
         years=years, report_year=report, decision_year=decision,
         weight={t: d / total for t, d in discount.items()},
         build_years=build_years, new_share=new_share, existing_available_tpa=existing, supply_tpa=supply,
-        option_share=option_share, demand_t=demand_by, imports_t=imports_by, demand_basis=basis,
+        option_years=option_years, option_share=option_share, demand_t=demand_by, imports_t=imports_by, demand_basis=basis,
         spend_profile=tuple(settings.spend_profile),
         appropriations_usd={decision + i: float(a) for i, a in enumerate(amounts)},
     )

@@ -115,6 +115,11 @@ def _options(model: PortfolioModel) -> pd.DataFrame:
     out["developed"] = [_v(model.develop[o]) > 0.5 for o in out["option_id"]]
     out["added_tpa"] = [_v(model.feed_added[o]) for o in out["option_id"]]
     out["added_in_target_year_tpa"] = out["added_tpa"] * out["ramp_share"]
+    if model.inputs.multi_year:  # what each year's development adds in the target year
+        timeline = model.inputs.timeline
+        out["added_in_target_year_tpa"] = [
+            sum(timeline.option_share[(o, d, timeline.report_year)] * _v(model.added_by_year[(o, d)])
+                for d in timeline.option_years[o]) for o in out["option_id"]]
     out["weighted_added_t"] = out["federal_usd_per_weighted_t"] = float("nan")  # filled by tables_result
     return out[OPTION_RESULT_COLUMNS]
 

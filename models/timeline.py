@@ -94,7 +94,8 @@ def spend_by_year(model: PortfolioModel) -> pd.DataFrame:
         decided[timeline.decision_year] += _v(model.funded[q.project_id]) * q.federal_usd
     if inputs.options is not None:
         for o in inputs.options.itertuples(index=False):
-            decided[timeline.decision_year] += _v(model.develop[o.option_id]) * o.federal_usd
+            for year in timeline.option_years[o.option_id]:
+                decided[year] += _v(model.develop_by_year[(o.option_id, year)]) * o.federal_usd
     spent: dict[int, float] = defaultdict(float)
     for year, usd in decided.items():
         for i, share in enumerate(profile):

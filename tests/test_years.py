@@ -192,3 +192,42 @@ def test_timeline_memo_leads_with_what_runs_when(timeline):
     assert "White Mesa Mill: sx_separation" in page
     assert "2026-2029: held at the first anchor year&#x27;s level" in page
     assert "weighted supply (t/yr, average 2026-2035)" in page
+
+
+def _deposit_catalog(tmp_path):
+    """A deposit that produces only if developed (a new_mine option: 1,000 t/yr of 50% Nd, $200M
+    capex, 50% federal = $100M, lead time 1 year), an existing 5,000 t/yr separation plant at
+    its site, 1,000 t Nd demand in 2027 and 2028, no imports."""
+    from sites import load_catalog
+    from test_feed_options_model import option
+
+    lead = {f"lead_time_years_{c}": 1 for c in ("low", "base", "high")}
+    folder = f.write_catalog(
+        tmp_path / "deposit", sites=[f.site("mine")], feedstocks=[f.feed("dep", "mine", 1000, nd=0.5, other=0.5)],
+        technologies=[f.tech("sx", "mixed", "oxide", 100_000)], site_capacity=[f.capacity("mine", "sx", 5000)],
+        demand=[f.demand("Nd", 1000, year=2027), f.demand("Nd", 1000, year=2028)], imports=[f.imports("Nd", 0)],
+        feed_options=[option("opt", "dep", 1000, 200e6, min_fraction=1.0, **lead)])
+    return load_catalog(folder)
+
+
+@pytest.mark.parametrize("appropriations, decided, objective", [
+    # the $100M is there in 2026: develop then, 500 t Nd in both years, average 500
+    ((100e6,), 2026, 500.0),
+    # nothing appropriated until 2027: develop in 2027, first output 2028: (0 + 500) / 2 = 250
+    ((0.0, 100e6), 2027, 250.0),
+])
+def test_feed_option_is_developed_in_the_year_money_allows(tmp_path, appropriations, decided, objective):
+    from models import Pipeline
+
+    settings = ModelSettings(years=(2027, 2028), target_year=2028, decision_year=2026, budget_usd=1e9,
+                             spend_profile=(1.0,), appropriations_usd=appropriations, feed_options=True)
+    pipeline = Pipeline.prepare(_deposit_catalog(tmp_path), settings)
+    solution = pipeline.solve()
+    assert solution.stage_values["weighted_supply"] == pytest.approx(objective)
+    model = pipeline.model
+    assert {d: round(v.varValue) for (_, d), v in model.develop_by_year.items()} == \
+        {2026: int(decided == 2026), 2027: int(decided == 2027)}
+    result = pipeline.result(with_marginal=False)
+    spend = result.spend_by_year.set_index("year")["federal_spend_usd"]
+    assert spend[decided] == pytest.approx(100e6) and spend.sum() == pytest.approx(100e6)
+    assert result.feed_options["added_in_target_year_tpa"].tolist() == pytest.approx([1000.0])
