@@ -360,8 +360,8 @@ def build_budget(m: PortfolioModel, t: Terms) -> None:
     federal share paced by the spend profile from the year it is decided) within what was
     appropriated by then; unspent money carries forward."""
     m.row("budget", (), t.budget_musd, "<=", m.inputs.budget_usd / USD_PER_MUSD)
-    if not m.inputs.multi_year:
-        return
+    if not m.inputs.multi_year or not m.inputs.timeline.appropriations_usd:
+        return  # no appropriations declared: the whole budget is there from the decision year
     timeline = m.inputs.timeline
     profile = timeline.spend_profile
     cumulative = [sum(profile[: i + 1]) for i in range(len(profile))]

@@ -109,7 +109,9 @@ class Timeline:
     imports_t: dict[int, dict[tuple[str, str], float]]
     demand_basis: dict[int, str]  # year -> how its demand was found (anchor, interpolated, held)
     spend_profile: tuple[float, ...]  # share of a build's federal $ spent in its decision year, the next, ...
-    appropriations_usd: dict[int, float]  # year -> federal $ appropriated that year
+    # year -> federal $ appropriated that year; empty: the whole budget in the decision year, which
+    # the budget row alone expresses (so a budget sweep moves it)
+    appropriations_usd: dict[int, float]
 
 
 PLANT_COLUMNS = [
@@ -455,14 +457,13 @@ def _timeline(catalog: Catalog, settings: ModelSettings, techs: pd.DataFrame, pl
                 option_share[(o.option_id, y, t)] = o.ramp_share if (y, t) == (decision, report) else \
                     ramp_share(curves, feed_curve[o.feedstock_id], y + lead, t)
     demand_by, imports_by, basis = _demand_by_year(catalog, settings, magnet, years, demand, imports)
-    amounts = settings.appropriations_usd or (settings.budget_usd,)
     return Timeline(
         years=years, report_year=report, decision_year=decision,
         weight={t: d / total for t, d in discount.items()},
         build_years=build_years, new_share=new_share, existing_available_tpa=existing, supply_tpa=supply,
         option_years=option_years, option_share=option_share, demand_t=demand_by, imports_t=imports_by, demand_basis=basis,
         spend_profile=tuple(settings.spend_profile),
-        appropriations_usd={decision + i: float(a) for i, a in enumerate(amounts)},
+        appropriations_usd={decision + i: float(a) for i, a in enumerate(settings.appropriations_usd)},
     )
 
 

@@ -100,11 +100,12 @@ def spend_by_year(model: PortfolioModel) -> pd.DataFrame:
     for year, usd in decided.items():
         for i, share in enumerate(profile):
             spent[year + i] += usd * share
-    last = max([*spent, *timeline.appropriations_usd, max(inputs.years)])
+    amounts = timeline.appropriations_usd or {timeline.decision_year: inputs.budget_usd}
+    last = max([*spent, *amounts, max(inputs.years)])
     rows, appropriated, cumulative = [], 0.0, 0.0
     for year in range(timeline.decision_year, last + 1):
-        appropriated += timeline.appropriations_usd.get(year, 0.0)
+        appropriated += amounts.get(year, 0.0)
         cumulative += spent.get(year, 0.0)
-        rows.append((year, timeline.appropriations_usd.get(year, 0.0), appropriated, decided.get(year, 0.0),
+        rows.append((year, amounts.get(year, 0.0), appropriated, decided.get(year, 0.0),
                      spent.get(year, 0.0), cumulative, appropriated - cumulative))
     return pd.DataFrame(rows, columns=SPEND_BY_YEAR_COLUMNS)
