@@ -234,7 +234,7 @@ def _slope_sentence(objective: str, per_musd: float, binds: bool | None, by_elem
     split = element_clause(by_element_per_musd or {})
     if objective == "min_cost":
         return f"The next $100M of federal money saves {-per_100m:,.2f} $M/yr of annual cost{split}."
-    if objective == "min_import_reliance":
+    if objective in ("min_import_reliance", "min_worst_year_reliance"):
         return (f"The next $100M of federal money lowers the largest import reliance by "
                 f"{-per_100m:.4f}{split}.")
     return f"The next $100M adds {_t(per_100m)} t/yr of weighted supply{split}."

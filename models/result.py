@@ -11,6 +11,7 @@ from models.formulation import PortfolioModel
 from models.marginal import MarginalValue
 from models.solve import ZERO_T, Solution, solved_value as _v
 from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
+from models.timeline import year_tables
 from models.valuation import OPTION, per_weighted_t
 from sites.sets import ELEMENTS
 
@@ -52,6 +53,10 @@ class PortfolioResult:
     duals: pd.DataFrame = field(default_factory=pd.DataFrame)
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposals and whether each is funded
     feed_options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_RESULT_COLUMNS))
+    # multi-year runs only (empty in a one-year run): models/timeline.py
+    capacity_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
+    elements_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
+    spend_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -96,6 +101,7 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
         "duals": _duals(model, solution),
         "projects": projects,
         "feed_options": _options(model),
+        **year_tables(model),
     }, model.weighted_supply(_v))
 
 
@@ -109,6 +115,11 @@ def _options(model: PortfolioModel) -> pd.DataFrame:
     out["developed"] = [_v(model.develop[o]) > 0.5 for o in out["option_id"]]
     out["added_tpa"] = [_v(model.feed_added[o]) for o in out["option_id"]]
     out["added_in_target_year_tpa"] = out["added_tpa"] * out["ramp_share"]
+    if model.inputs.multi_year:  # what each year's development adds in the target year
+        timeline = model.inputs.timeline
+        out["added_in_target_year_tpa"] = [
+            sum(timeline.option_share[(o, d, timeline.report_year)] * _v(model.added_by_year[(o, d)])
+                for d in timeline.option_years[o]) for o in out["option_id"]]
     out["weighted_added_t"] = out["federal_usd_per_weighted_t"] = float("nan")  # filled by tables_result
     return out[OPTION_RESULT_COLUMNS]
 
@@ -171,7 +182,8 @@ def _plant_tables(model: PortfolioModel, projects: pd.DataFrame) -> tuple[pd.Dat
         else:
             capex = new * p.capex_usd_per_tpa
             federal = capex * inputs.federal_share
-        available = p.existing_available_tpa + p.new_share * new
+        available = model.available_tpa((site, tech), inputs.timeline.report_year, _v) if inputs.multi_year \
+            else p.existing_available_tpa + p.new_share * new
         capacity_rows.append((site, sites.at[site, "name"], sites.at[site, "state"], tech, p.existing_tpa, new, total,
                               sum(inputs_t.values()), capex, federal, available, p.capex_basis if new > 0 else "",
                               p.owner, float("nan"), float("nan")))
@@ -222,8 +234,8 @@ def _duals(model: PortfolioModel, solution: Solution) -> pd.DataFrame:
     unit = OBJECTIVE_UNITS[model.stages[0][0]]
     rows = []
     for (kind, *key), name in model.rows.items():
-        if kind not in ("budget", "demand_balance", "capacity_limit"):
-            continue
+        if kind not in ("budget", "demand_balance", "capacity_limit") or (key and isinstance(key[-1], int)):
+            continue  # a multi-year model's per-year rows: the target year's are filed without the year too
         per = {"budget": "$1M federal", "demand_balance": "t/yr demand", "capacity_limit": "t/yr capacity"}[kind]
         rows.append((kind, ";".join(key), solution.duals.get(name, 0.0), f"{unit} per {per}"))
     return pd.DataFrame(rows, columns=["constraint", "key", "dual", "unit"])

@@ -79,7 +79,8 @@ def test_budget_and_objective_overrides(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--budget", "-5"], "ree-planner: command line, key budget_usd: got '-5.0', expected a number >= 0\n"),
     (["--objective", "max_profit"], "ree-planner: command line, key objective: got 'max_profit', expected one "
-                                    "of max_weighted_supply, min_import_reliance, min_cost\n"),
+                                    "of max_weighted_supply, min_import_reliance, min_cost, "
+                                    "min_worst_year_reliance\n"),
 ])
 def test_bad_command_line_values_exit_2(tmp_path, capsys, args, message):
     out = tmp_path / "out"

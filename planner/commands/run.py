@@ -12,7 +12,7 @@ def add_parser(sub) -> None:
         "ree-planner run baseline --budget 2B      # writes out/baseline-budget-2B/"))
     p.add_argument("scenario", nargs="?", help="scenario file or shipped scenario name (default: baseline)")
     add_override_options(p)
-    p.add_argument("--objective", help="max_weighted_supply, min_import_reliance or min_cost")
+    p.add_argument("--objective", help="max_weighted_supply, min_import_reliance, min_cost or min_worst_year_reliance")
     add_out_options(p, "out/<scenario name>, or out/<scenario name>-<overrides> e.g. out/baseline-budget-2B")
     p.add_argument("--no-map", action="store_true", help="skip map.html")
 

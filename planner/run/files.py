@@ -13,6 +13,7 @@ from planner.outputs.folder import atomic_folder
 from planner.outputs.tables import write_csv
 from sites import Catalog
 
+YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv")  # multi-year runs only
 TABLE_FILES = {
     "capacity.csv": "capacity",
     "elements.csv": "elements",
@@ -23,6 +24,7 @@ TABLE_FILES = {
     "feeds.csv": "feeds",
     "duals.csv": "duals",
     "feed_options.csv": "feed_options",
+    **{name: name.removesuffix(".csv") for name in YEAR_FILES},
 }
 
 
@@ -40,9 +42,15 @@ def flows_with_coordinates(flows: pd.DataFrame, catalog: Catalog) -> pd.DataFram
 
 
 def run_tables(result: PortfolioResult, catalog: Catalog) -> dict[str, pd.DataFrame]:
-    """Every CSV of a run folder as the DataFrame written to it, by file name."""
-    return {name: flows_with_coordinates(getattr(result, attr), catalog) if name == "flows.csv"
-            else getattr(result, attr) for name, attr in TABLE_FILES.items()}
+    """Every CSV of a run folder as the DataFrame written to it, by file name (a one-year run
+    has no by-year tables: its tables are the one-year files)."""
+    tables = {}
+    for name, attr in TABLE_FILES.items():
+        frame = getattr(result, attr)
+        if name in YEAR_FILES and frame.empty:
+            continue
+        tables[name] = flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame
+    return tables
 
 
 def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:

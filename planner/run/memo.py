@@ -153,6 +153,8 @@ SKIP_KEYS = ("name", "description")
 
 
 def _shown(value, key: str = "") -> str:
+    if key.endswith("_usd") and isinstance(value, list):
+        return ", ".join(_shown(v, key) for v in value) or "none"
     if key.endswith("_usd") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"${value / 1e6:,.1f}M"
     if isinstance(value, float):
@@ -163,9 +165,18 @@ def _shown(value, key: str = "") -> str:
     return "none" if value is None else str(value)
 
 
+YEAR_KEYS = ("years", "spend_profile", "appropriations_usd", "time_discount_rate")  # multi-year runs only
+
+
 def changed_keys(run, reference) -> list[str]:
     mine, theirs = run.scenario.to_dict(), reference.scenario.to_dict()
-    return [f"{k} {_shown(theirs.get(k), k)} -> {_shown(mine.get(k), k)}" for k in mine
+
+    def shown(settings: dict, k: str) -> str:
+        if k in YEAR_KEYS and k not in settings:  # a one-year run: these keys do not apply
+            return f"{settings['target_year']} alone" if k == "years" else "(one year: not used)"
+        return _shown(settings.get(k), k)
+
+    return [f"{k} {shown(theirs, k)} -> {shown(mine, k)}" for k in mine
             if k not in SKIP_KEYS and mine.get(k) != theirs.get(k)]
 
 

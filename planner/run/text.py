@@ -59,6 +59,23 @@ def value_lines(run: Run) -> list[str]:
     return lines
 
 
+def timeline_lines(run: Run) -> list[str]:
+    """A multi-year run's what runs when: each award's decision, first output and full rate, and
+    when each element's import reliance falls (none for a one-year run)."""
+    from planner.run import when
+
+    by_year = run.result.elements_by_year
+    if by_year.empty:
+        return []
+    years = sorted(set(by_year["year"]))
+    table = when.when_frame(when.phases(run))
+    fmt = {"Federal award ($M)": "{:,.1f}"}
+    return [f"What runs when, {years[0]}-{years[-1]} (capacity_by_year.csv, spend_by_year.csv, timeline.png):",
+            text_table(table, fmt) if len(table) else "  no new capacity is decided.",
+            "Import reliance by year (elements_by_year.csv):", *(f"  {line}" for line in when.reliance_lines(by_year)),
+            f"  {when.demand_note(by_year)}", ""]
+
+
 def run_text(run: Run, out_dir) -> str:
     s = run.summary
     head = [
@@ -71,6 +88,7 @@ def run_text(run: Run, out_dir) -> str:
     return "\n".join([
         *head, "", "Capacity (t/yr of REO input):", capacity_text(run), "",
         *value_lines(run), "",
+        *timeline_lines(run),
         f"Element balance (t/yr REO, {s.settings['target_year']} demand):", scope_line(s), elements_text(run), "",
         f"Outputs written to {out_dir}/",
     ])
