@@ -80,7 +80,7 @@ class ModelInputs:
 PLANT_COLUMNS = [
     "site_id", "technology_id", "input_form", "output_form", "existing_tpa", "buildable",
     "max_new_tpa", "min_size_tpa", "capex_usd_per_tpa", "annual_capex_usd_per_tpa", "opex_usd_per_t",
-    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis",
+    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis", "first_new_output_year",
 ]
 FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", *[f"share_{e.lower()}" for e in ELEMENTS],
                 "nameplate_tpa", "first_output_year", "ramp_share", "foreign_share", "origin", "origin_class",
@@ -193,6 +193,7 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
             "opex_usd_per_t": float(t["opex_usd_per_t"]),
             "owner": owner, "toll_processing": toll, "existing_available_tpa": available,
             "new_share": ramp_share(curves, t["ramp_curve"], first_new, settings.target_year), "capex_basis": basis,
+            "first_new_output_year": first_new,
         })
     return pd.DataFrame(rows, columns=PLANT_COLUMNS)
 

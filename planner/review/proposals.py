@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import prepare
-from models.result import PORTFOLIO_COLUMNS
+from models.result import PROPOSAL_COLUMNS
 from models.settings import Project
 from planner.outputs.cells import csv_cell_back
 from planner.scenario import Scenario
@@ -104,24 +104,24 @@ def read_proposals(path: str | Path) -> Proposals:
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem(file, None, None, None, "a proposal CSV file (columns: "
-                                 + ", ".join(PORTFOLIO_COLUMNS) + ")"))
+                                 + ", ".join(PROPOSAL_COLUMNS) + ")"))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise InputError(Problem(file, None, None, None, "a header row: " + ", ".join(PORTFOLIO_COLUMNS))) from None
+        raise InputError(Problem(file, None, None, None, "a header row: " + ", ".join(PROPOSAL_COLUMNS))) from None
     except (UnicodeDecodeError, pd.errors.ParserError) as err:
         reason = str(err).splitlines()[0]
         raise InputError(Problem(file, None, None, None, f"a readable UTF-8 CSV file ({reason})")) from None
-    missing = [c for c in PORTFOLIO_COLUMNS if c not in raw.columns]
+    missing = [c for c in PROPOSAL_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError([Problem(file, None, c, None, "this column (a proposal file has: "
-                                  + ", ".join(PORTFOLIO_COLUMNS) + ")") for c in missing])
+                                  + ", ".join(PROPOSAL_COLUMNS) + ")") for c in missing])
 
     problems: list[Problem] = []
     projects: list[Project] = []
     format_rows: list[tuple[int, str | None, str, str]] = []
     rows: dict[str, int] = {}  # every project id seen -> its first row
-    for i, record in enumerate(raw[PORTFOLIO_COLUMNS].to_dict("records"), start=1):
+    for i, record in enumerate(raw[PROPOSAL_COLUMNS].to_dict("records"), start=1):
         # text ree-planner quoted against spreadsheet formulas reads back as the user wrote it
         cells = {k: csv_cell_back(str(v).strip()) for k, v in record.items()}
         pid = cells["project_id"]
@@ -307,5 +307,5 @@ def proposals_from_frame(frame: pd.DataFrame, file: str) -> Proposals:
     """A portfolio table (as in PortfolioResult.portfolio) as Proposals, e.g. the optimiser's own."""
     projects = tuple(Project(str(r.project_id), str(r.applicant), str(r.site_id), str(r.technology),
                              float(r.capacity_tpa), float(r.federal_request_usd), float(r.total_capex_usd))
-                     for r in frame[PORTFOLIO_COLUMNS].itertuples(index=False))
+                     for r in frame[PROPOSAL_COLUMNS].itertuples(index=False))
     return Proposals(file, projects, {q.project_id: i for i, q in enumerate(projects, start=1)})

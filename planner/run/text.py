@@ -56,6 +56,27 @@ def value_lines(run: Run) -> list[str]:
         lines.append(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal adds "
                      f"{r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per weighted t/yr "
                      f"({per_musd:,.1f} per $1M){flag}")
+    lines += _option_value_lines(run, floor)
+    return lines
+
+
+def _option_value_lines(run: Run, floor: float) -> list[str]:
+    """Developed feed options (mines, collection tiers), valued as the plants above."""
+    from models.valuation import NEAR_FLOOR
+
+    options = run.result.feed_options
+    names = run.catalog.sites.set_index("site_id")["name"]
+    lines = []
+    for r in options[options["developed"].astype(bool)].itertuples(index=False):
+        head = f"  {names[r.site_id]} {r.option_id} ({r.kind}): ${r.federal_usd / 1e6:,.1f}M federal"
+        if r.weighted_added_t != r.weighted_added_t:
+            lines.append(f"{head}; adds {r.added_tpa:,.1f} t/yr of feed")
+            continue
+        per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
+        flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
+        flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag
+        lines.append(f"{head} adds {r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per "
+                     f"weighted t/yr ({per_musd:,.1f} per $1M){flag}")
     return lines
 
 
