@@ -208,6 +208,10 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
     for o in inputs.options.itertuples(index=False):
         y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
         m.develop[o.option_id], m.feed_added[o.option_id] = y, x
+        if o.project_id:  # a feed-option application: funded as a project (built, or chosen)
+            m.funded[o.project_id] = y
+            if inputs.project_mode == "fixed":
+                y.lowBound = 1
         added[o.feedstock_id].append((x, -o.ramp_share))
         t.budget_musd.append((y, o.federal_usd / USD_PER_MUSD))
         t.annual_cost_musd.append((y, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD))

@@ -249,16 +249,23 @@ def _portfolio(model: PortfolioModel, capacity: pd.DataFrame, projects: pd.DataF
     proposed, or the optimiser's new capacity and developed feed options numbered P01, P02, ...
     (plants first). weighted_added_t and its value per federal $M are filled by tables_result."""
     first_new = model.inputs.plants.set_index(["site_id", "technology_id"])["first_new_output_year"]
-    if len(projects):
+    developed = options[options["developed"].astype(bool)]
+    if model.funded:  # proposals: the funded ones as proposed, plants and feed options
         funded = projects[projects["funded"] == 1].rename(
             columns={"technology_id": "technology", "federal_usd": "federal_request_usd",
                      "capex_usd": "total_capex_usd"})
         plants = funded.assign(kind=PLANT_KIND, option_id="", first_output_year=[
             float(first_new[k]) for k in zip(funded["site_id"], funded["technology"])])
-        return plants.assign(weighted_added_t=float("nan"), weighted_t_per_federal_musd=float("nan"))[
-            PORTFOLIO_COLUMNS]
+        applied = model.inputs.options.set_index("option_id")[["project_id", "applicant"]]
+        feed = developed.assign(project_id=developed["option_id"].map(applied["project_id"]),
+                                applicant=developed["option_id"].map(applied["applicant"]), technology="")
+        feed = feed.rename(columns={"added_tpa": "capacity_tpa", "federal_usd": "federal_request_usd",
+                                    "capex_usd": "total_capex_usd"})
+        both = pd.concat([frame for frame in (plants, feed) if len(frame)], ignore_index=True) \
+            if len(plants) or len(feed) else pd.DataFrame(columns=PORTFOLIO_COLUMNS)
+        both = both.assign(weighted_added_t=float("nan"), weighted_t_per_federal_musd=float("nan"))
+        return both.sort_values("project_id")[PORTFOLIO_COLUMNS].reset_index(drop=True)
     built = capacity[capacity["new_tpa"] > 0]
-    developed = options[options["developed"].astype(bool)]
     operator = model.inputs.sites.set_index("site_id")["operator"]
     rows = [(s, t, "", PLANT_KIND, new, federal, capex, float(first_new[(s, t)]))
             for s, t, new, federal, capex in zip(built["site_id"], built["technology"], built["new_tpa"],
