@@ -86,7 +86,7 @@ def test_run_portfolio_with_a_mine_round_trips_through_evaluate(deposits, tmp_pa
     out = tmp_path / "ev"
     assert main(["evaluate", str(run / "portfolio.csv"), "--scenario", str(scenario), "--out", str(out),
                  "--no-map"]) == 0
-    assert pd.read_csv(out / "scorecard.csv").at[0, "objective_value"] == pytest.approx(550.0)
+    assert pd.read_csv(out / "scorecard.csv").at[0, "objective_value"] == pytest.approx(500.0)
 
 
 def test_bad_application_rows_exit_2_all_at_once(deposits, tmp_path, capsys):
