@@ -261,7 +261,8 @@ class FeedOptionChecks:
         self.proposals, self.scenario, self.out = proposals, scenario, out
         self.settings = scenario.settings()
         self.catalog = catalog
-        self.options = catalog.feed_options.set_index("option_id")
+        # rows read by attribute, as models/inputs.py reads them (option_timing_and_capex)
+        self.options = {o.option_id: o for o in catalog.feed_options.itertuples(index=False)}
         self.feeds = catalog.feedstocks.set_index("feedstock_id")
         self.first_row: dict[str, int] = {}  # option id -> first row applying for it
 
@@ -269,25 +270,25 @@ class FeedOptionChecks:
         """Option, site and technology problems of one row; True if the option is usable."""
         if tech_id:
             err("technology", tech_id, f"empty for a feed-option application (the row names option_id {option_id})")
-        if option_id not in self.options.index:
-            ids = sorted(self.options.index)
+        if option_id not in self.options:
+            ids = sorted(self.options)
             err("option_id", option_id, "an option id from the catalog's feed_options.csv"
                 + did_you_mean(option_id, ids) + " (" + ", ".join(ids) + ")")
             return False
-        o = self.options.loc[option_id]
-        feed_site = str(self.feeds.at[o["feedstock_id"], "site_id"])
+        o = self.options[option_id]
+        feed_site = str(self.feeds.at[o.feedstock_id, "site_id"])
         usable = not tech_id
         if site_id != feed_site:
-            err("site_id", site_id, f"the site of option {option_id}'s feed {o['feedstock_id']}: {feed_site}")
+            err("site_id", site_id, f"the site of option {option_id}'s feed {o.feedstock_id}: {feed_site}")
             usable = False
         s = self.settings
-        if feed_site in s.exclude_sites or o["feedstock_id"] in s.exclude_feedstocks:
+        if feed_site in s.exclude_sites or o.feedstock_id in s.exclude_feedstocks:
             what = (f"site {feed_site} in exclude_sites" if feed_site in s.exclude_sites
-                    else f"feedstock {o['feedstock_id']} in exclude_feedstocks")
+                    else f"feedstock {o.feedstock_id} in exclude_feedstocks")
             err("option_id", option_id, f"an option whose feed the scenario keeps (scenario {self.scenario.name} "
                                         f"lists {what})")
             usable = False
-        first, _, _ = option_timing_and_capex(self.catalog, s, _Row(option_id, o))
+        first, _, _ = option_timing_and_capex(self.catalog, s, o)
         if first > s.target_year:
             err("option_id", option_id,
                 f"an option producing by target_year {s.target_year} (lead time {first - s.decision_year:g} years "
@@ -305,22 +306,22 @@ class FeedOptionChecks:
         else:
             self.first_row[q.option_id] = row
         usable = self.check_place(q.option_id, q.site_id, q.technology_id, err)
-        if q.option_id not in self.options.index:
+        if q.option_id not in self.options:
             return False
-        o = self.options.loc[q.option_id]
-        added = float(o[f"added_tpa_{s.supply_case}"])
-        low = float(o["min_fraction"]) * added
+        o = self.options[q.option_id]
+        added = float(getattr(o, f"added_tpa_{s.supply_case}"))
+        low = float(o.min_fraction) * added
         if not low * (1 - SHARE_TOLERANCE) <= q.capacity_tpa <= added * (1 + SHARE_TOLERANCE):
             err("capacity_tpa", q.capacity_tpa,
-                f"a supply added within option {q.option_id}'s range: min_fraction {float(o['min_fraction']):g} x "
+                f"a supply added within option {q.option_id}'s range: min_fraction {float(o.min_fraction):g} x "
                 f"added_tpa to added_tpa, i.e. {low:,.0f} to {added:,.0f} t/yr (supply_case {s.supply_case})")
-        share = float(o["max_federal_share"])
+        share = float(o.max_federal_share)
         if q.federal_usd > share * q.capex_usd * (1 + SHARE_TOLERANCE):
             err("federal_request_usd", q.federal_usd,
                 f"at most option {q.option_id}'s max_federal_share ({share:.4g}) of total_capex_usd "
                 f"({q.capex_usd:,.0f} USD), i.e. <= {share * q.capex_usd:,.0f}; requested share "
                 f"{q.federal_usd / q.capex_usd:.4g}")
-        _, _, capex = option_timing_and_capex(self.catalog, s, _Row(q.option_id, o))
+        _, _, capex = option_timing_and_capex(self.catalog, s, o)
         estimate = capex * q.capacity_tpa / added if added > 0 else 0.0
         lo, hi = CAPEX_WARNING_RATIO
         if estimate > 0 and not lo * estimate <= q.capex_usd <= hi * estimate:
@@ -330,16 +331,6 @@ class FeedOptionChecks:
                 f"{q.option_id}'s capex in catalog dollars, capex_case {s.capex_case}, pro rata to the supply "
                 "applied for)"))
         return usable
-
-
-class _Row:
-    """A feed_options.csv row (a Series with its option_id) read by attribute, as the model reads it."""
-
-    def __init__(self, option_id: str, row: pd.Series):
-        self._row, self.option_id = row, option_id
-
-    def __getattr__(self, name):
-        return self._row[name]
 
 
 def _warn_against_catalog(proposals, q: Project, settings, sites, techs, out: Review) -> None:
