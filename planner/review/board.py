@@ -143,9 +143,10 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
     """One self-contained page; every text escaped; fits a 1,366 px screen."""
     shown = board.copy()
     shown["federal_request_usd"] = shown["federal_request_usd"] / 1e6
-    # a feed-option application shows its option where a plant shows its technology
-    shown["technology"] = [t or (f"feed option {o}" if o else "") for t, o in zip(shown["technology"],
-                                                                                 shown["option_id"])]
+    # a feed-option application shows its option where a plant shows its technology (words
+    # that can wrap, so the table fits a laptop screen)
+    shown["technology"] = [t.replace("_", " ") if t else (f"feed option {o}" if o else "")
+                           for t, o in zip(shown["technology"], shown["option_id"])]
     columns = [c for c in HEADS if c != "portfolio" or shown["portfolio"].nunique() > 1]
     view = shown[columns].rename(columns=HEADS)
     funded = int((board["verdict"] == "fund").sum())
@@ -154,7 +155,9 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
              "<p class='defs'><b>Weighted t/yr</b>: tonnes per year of rare-earth oxide or metal made in the US for "
              "US demand, each element counted by how critical it is (a tonne of Tb or Dy counts many tonnes of Nd). "
              "<b>Federal $ per weighted t/yr</b>: the request divided by the weighted t/yr the application adds "
-             "at the margin (what is lost if it alone is dropped). Dy and Tb: what its plant makes, t/yr.</p>",
+             "at the margin (what is lost if it alone is dropped); <b>weighted t/yr per federal $1M</b> is the same "
+             "value the other way up. Dy and Tb: what its plant makes, t/yr. A feed-option application (a mine "
+             "or a collection programme) shows its option where a plant shows its technology.</p>",
              f"<p class='note'>{funded} of {len(board)} applications to fund.</p>"]
     if len(flagged):
         parts.append("<p class='flag'>Far above the others' federal $ per weighted t/yr (more than "
