@@ -268,6 +268,10 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
             m.row("option_added_total", (o.option_id,), [(x, 1.0), *((xd, -1.0) for _, xd in by_year.values())],
                   "==", 0.0)
         m.develop[o.option_id], m.feed_added[o.option_id] = y, x
+        if o.project_id:  # a feed-option application: funded as a project (built, or chosen)
+            m.funded[o.project_id] = y
+            if inputs.project_mode == "fixed":
+                y.lowBound = 1
         t.budget_musd.append((y, o.federal_usd / USD_PER_MUSD))
         lead = o.first_output_year - timeline.decision_year
         for d, (yd, xd) in by_year.items():

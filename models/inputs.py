@@ -117,14 +117,14 @@ class Timeline:
 PLANT_COLUMNS = [
     "site_id", "technology_id", "input_form", "output_form", "existing_tpa", "buildable",
     "max_new_tpa", "min_size_tpa", "capex_usd_per_tpa", "annual_capex_usd_per_tpa", "opex_usd_per_t",
-    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis",
+    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis", "first_new_output_year",
 ]
 FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", *[f"share_{e.lower()}" for e in ELEMENTS],
                 "nameplate_tpa", "first_output_year", "ramp_share", "foreign_share", "origin", "origin_class",
                 "origin_country", "owner", "captive", "heavy_other_fraction"]
 OPTION_COLUMNS = ["option_id", "feedstock_id", "kind", "added_tpa", "min_fraction", "first_output_year", "ramp_share",
                   "capex_usd", "federal_usd", "annual_capex_usd", "fixed_opex_usd_per_yr", "opex_usd_per_t",
-                  "success_probability", "capex_dollar_year", "capex_study_usd"]
+                  "success_probability", "capex_dollar_year", "capex_study_usd", "project_id", "applicant"]
 PROJECT_COLUMNS = ["project_id", "applicant", "site_id", "technology_id", "capacity_tpa", "federal_usd", "capex_usd"]
 
 
@@ -135,7 +135,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     sites = pd.DataFrame(sites.drop(columns="geometry")).sort_values("site_id").reset_index(drop=True)
     techs = catalog.technologies[~catalog.technologies["technology_id"].isin(settings.exclude_technologies)]
     techs = techs.set_index("technology_id").sort_index()
-    projects = pd.DataFrame([vars(p) for p in settings.projects], columns=PROJECT_COLUMNS)
+    projects = pd.DataFrame([vars(p) for p in settings.projects if not p.is_option], columns=PROJECT_COLUMNS)
     plants = _plants(catalog, settings, sites, techs, projects, rate)
     options = _options(catalog, settings, sites, rate)
     feeds = _feeds(catalog, settings, sites, also=set(options["feedstock_id"]))
@@ -194,7 +194,7 @@ def _buildable(settings: ModelSettings, sites: pd.DataFrame, techs: pd.DataFrame
                projects: pd.DataFrame) -> set[tuple[str, str]]:
     """(site, technology) pairs that may get new capacity: the proposals' as made (the reviewer's
     checks say what is odd about them), else allowed technologies ready by the last year planned."""
-    if len(projects):
+    if settings.projects:  # proposals (plants, feed options or both): nothing else is built
         return set(zip(projects["site_id"], projects["technology_id"]))
     if not settings.allow_new_capacity:
         return set()
@@ -233,6 +233,7 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
             "opex_usd_per_t": float(t["opex_usd_per_t"]),
             "owner": owner, "toll_processing": toll, "existing_available_tpa": available,
             "new_share": ramp_share(curves, t["ramp_curve"], first_new, settings.target_year), "capex_basis": basis,
+            "first_new_output_year": first_new,
         })
     return pd.DataFrame(rows, columns=PLANT_COLUMNS)
 
@@ -306,20 +307,19 @@ def _options(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, rat
     the added supply's ramp share (the feed's curve) in the target year. None when the
     scenario leaves feed_options off, keeps existing feeds only or allows no new capacity."""
     table = catalog.feed_options
-    if not settings.feed_options or settings.existing_feeds_only or not settings.allow_new_capacity:
+    applied = {p.option_id: p for p in settings.projects if p.is_option}
+    if settings.projects:  # proposals: only the options applied for, at the scale and money applied for
+        table = table[table["option_id"].isin(applied)]
+    elif not settings.feed_options or settings.existing_feeds_only or not settings.allow_new_capacity:
         table = table.iloc[0:0]
-    first_col, share_col = TIMING_COLUMNS[settings.timing_case]
-    curves = ramp_curves(catalog, share_col)
+    curves = ramp_curves(catalog, TIMING_COLUMNS[settings.timing_case][1])
     feeds = catalog.feedstocks.set_index("feedstock_id")
     kept = set(feeds.index[feeds["site_id"].isin(sites["site_id"])]) - set(settings.exclude_feedstocks)
-    index = catalog.cost_index.set_index("year")["index"].astype(float)
     rows = []
     for o in table.sort_values("option_id").itertuples(index=False):
-        first = settings.decision_year + float(getattr(o, f"lead_time_years_{first_col}"))
+        first, study, capex = option_timing_and_capex(catalog, settings, o)
         if o.feedstock_id not in kept or first > max(settings.planning_years):
             continue
-        study = float(getattr(o, f"capex_usd_{settings.capex_case}")) * settings.capex_multiplier
-        capex = study * float(index.iloc[-1] / index[o.capex_dollar_year]) if len(index) else study
         rows.append({
             "option_id": o.option_id, "feedstock_id": o.feedstock_id, "kind": o.kind,
             "added_tpa": float(getattr(o, f"added_tpa_{settings.supply_case}")), "min_fraction": float(o.min_fraction),
@@ -329,9 +329,24 @@ def _options(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, rat
             "annual_capex_usd": capex * capital_recovery_factor(rate, float(o.life_years)),
             "fixed_opex_usd_per_yr": float(o.fixed_opex_usd_per_yr), "opex_usd_per_t": float(o.opex_usd_per_t),
             "success_probability": float(o.success_probability), "capex_dollar_year": int(o.capex_dollar_year),
-            "capex_study_usd": study,
+            "capex_study_usd": study, "project_id": "", "applicant": "",
         })
+        q = applied.get(o.option_id)
+        if q is not None:  # an application: developed (or chosen) whole, as stated
+            rows[-1].update(added_tpa=q.capacity_tpa, min_fraction=1.0, capex_usd=q.capex_usd,
+                            federal_usd=q.federal_usd, project_id=q.project_id, applicant=q.applicant,
+                            annual_capex_usd=q.capex_usd * capital_recovery_factor(rate, float(o.life_years)))
     return pd.DataFrame(rows, columns=OPTION_COLUMNS)
+
+
+def option_timing_and_capex(catalog: Catalog, settings: ModelSettings, o) -> tuple[float, float, float]:
+    """A feed_options.csv row's first output year (decision year + lead time of the timing case),
+    its study capex (capex case x multiplier) and that capex in catalog dollars (cost_index.csv)."""
+    first = settings.decision_year + float(getattr(o, f"lead_time_years_{TIMING_COLUMNS[settings.timing_case][0]}"))
+    study = float(getattr(o, f"capex_usd_{settings.capex_case}")) * settings.capex_multiplier
+    index = catalog.cost_index.set_index("year")["index"].astype(float)
+    capex = study * float(index.iloc[-1] / index[o.capex_dollar_year]) if len(index) else study
+    return first, study, capex
 
 
 def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.DataFrame,
@@ -342,6 +357,7 @@ def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.
     by = _feeds_by(settings)
     table = catalog.feed_options
     gated = set(table.loc[table["kind"] == "new_mine", "feedstock_id"]) if settings.feed_options else set()
+    gated |= set(options.loc[options["kind"] == "new_mine", "feedstock_id"])  # a mine applied for
     feeds.loc[feeds["feedstock_id"].isin(gated), "supply_tpa"] = 0.0
     running = set(feeds.loc[feeds["first_output_year"] <= by, "feedstock_id"]) - gated
     return feeds[feeds["feedstock_id"].isin(running | set(options["feedstock_id"]))].reset_index(drop=True)

@@ -11,7 +11,9 @@ SPEND_PROFILE = (0.1, 0.6, 0.3)
 
 @dataclass(frozen=True)
 class Project:
-    """A proposed plant: fixed size, federal request and capex as the applicant states them."""
+    """A proposed plant: fixed size, federal request and capex as the applicant states them.
+    With option_id, a feed-option application instead (feed_options.csv): capacity_tpa is the
+    supply it adds, technology_id is empty."""
 
     project_id: str
     applicant: str
@@ -20,6 +22,11 @@ class Project:
     capacity_tpa: float
     federal_usd: float
     capex_usd: float
+    option_id: str = ""
+
+    @property
+    def is_option(self) -> bool:
+        return bool(self.option_id)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def test_memo_speaks_words_not_code_names(reversal):
     text = _visible((reversal / "report.html").read_text())
     for code in ("throughput_tpa", "ix_separation", "sx_separation", "new_tpa", "federal_usd", "site_name"):
         assert code not in text.replace("site_id, new_tpa, federal_usd", "")
-    for head in ("New capacity (t/yr of input)", "Federal award ($M)", "Weighted t/yr per federal $1M",
+    for head in ("New capacity or added feed (t/yr)", "Federal award ($M)", "Weighted t/yr per federal $1M",
                  "Existing capacity (t/yr of input)", "Made in the US (t/yr)", "Foreign-feed reliance"):
         assert head in text
 

@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 DPI = 100
@@ -48,6 +49,13 @@ def _money_axis(values: pd.Series) -> tuple[pd.Series, str]:
     return values / 1e6, "federal budget, $M"
 
 
+def _axis_value(value) -> str:
+    """A swept key's value in a legend: true/false for a switch, else the number."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return f"{value:g}"
+
+
 def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
     """Weighted supply (top) and the budget's marginal value (bottom) against x_key."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
@@ -55,7 +63,7 @@ def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
     for value, frame in groups:
         frame = frame.sort_values(x_key)
         x, xlabel = _money_axis(frame[x_key]) if x_key == "budget_usd" else (frame[x_key], x_key)
-        label = None if value is None else f"{series_key} = {value:g}"
+        label = None if value is None else f"{series_key} = {_axis_value(value)}"
         top.plot(x, frame["weighted_supply"], marker="o", markersize=3, label=label)
         bottom.step(x, frame["budget_marginal_value"] * 100, where="post", label=label)
         bottom.plot(x, frame["budget_marginal_value"] * 100, "o", markersize=3, color=bottom.lines[-1].get_color())

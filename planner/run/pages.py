@@ -171,7 +171,7 @@ details summary { cursor: pointer; color: #495057; }
   details { display: none; } .cards { gap: 0.4rem; }
 }
 """
-AWARD_FORMATS = {"Rank": "{:d}", "New capacity (t/yr of input)": "{:,.0f}", "Federal award ($M)": "{:,.1f}",
+AWARD_FORMATS = {"Rank": "{:d}", "New capacity or added feed (t/yr)": "{:,.0f}", "Federal award ($M)": "{:,.1f}",
                  "Total cost ($M)": "{:,.1f}", "Adds (weighted t/yr)": "{:,.1f}",
                  "Weighted t/yr per federal $1M": "{:,.0f}"}
 EXISTING_FORMATS = {"Existing capacity (t/yr of input)": "{:,.0f}", "Run in this plan (t/yr of input)": "{:,.0f}",
