@@ -31,7 +31,8 @@ class Insets(MacroElement):
         .ree-inset-title { font: bold 11px/16px sans-serif; padding: 0 5px; background: rgba(255,255,255,0.9);
                            border-bottom: 1px solid #bbb; }
         .ree-inset-map { width: {{ this.width }}px; height: {{ this.height }}px; background: #dde8ef; }
-        .ree-inset-label { font: 600 10px/12px sans-serif; padding: 0 2px; }
+        .ree-inset-label { font: 600 10px/12px sans-serif; padding: 0 2px; white-space: nowrap;
+                            background: rgba(255,255,255,0.85); border-radius: 2px; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -74,18 +75,18 @@ class Insets(MacroElement):
                 inset.flows.forEach(function (flow) {
                     L.polyline([flow[0], flow[1]], {color: flow[2], weight: flow[3], opacity: 0.85,
                         dashArray: "{{ this.dash }}", interactive: false, flowArrows: true,
-                        className: "ree-flow ree-inset-flow"}).addTo(map);
+                        className: "ree-inset-flow"}).addTo(map);
                 });
                 inset.sites.forEach(function (site) {
-                    // a site in the east half of the inset gets its label on its left, inside the frame
-                    var left = site[1] > view.getCenter().lng;
-                    var name = document.createElement("span");
-                    name.textContent = site[2];
                     L.circleMarker([site[0], site[1]], {radius: site[4], color: site[3], weight: 1.5,
                         fillColor: site[5], fillOpacity: 0.9, interactive: false, className: "ree-inset-site"})
-                        .bindTooltip(name, {permanent: true, direction: left ? "left" : "right",
-                                            className: "ree-inset-label", offset: [left ? -site[4] : site[4], 0]})
                         .addTo(map);
+                    var label = L.marker([site[0], site[1]], {icon: L.divIcon({className: "ree-inset-label",
+                        html: "", iconSize: null, iconAnchor: [0, 6]}), interactive: false, keyboard: false}).addTo(map);
+                    var el = label.getElement(), reach = site[4] + 3;
+                    el.textContent = site[2];
+                    // a site in the east half of the inset gets its label on its left, inside the frame
+                    el.style.marginLeft = (site[1] > view.getCenter().lng ? -reach - el.offsetWidth : reach) + "px";
                 });
                 if (window.reeFlowArrows) { window.reeFlowArrows(map, {{ this.arrow_spacing }}); }
             });

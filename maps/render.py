@@ -213,7 +213,7 @@ def _bounds(points: list[tuple[float, float]]) -> list[list[float]]:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def _insets(index: CatalogIndex, sites: dict[str, tuple[str, float, str]], lines) -> list[dict]:
+def far_insets(index: CatalogIndex, sites: dict[str, tuple[str, float, str]], lines) -> list[dict]:
     """One inset per far region holding a drawn site or a flow end. sites: site_id ->
     (colour, radius, fill colour) as drawn; lines: (from, to, form, weight)."""
     far: dict[str, list[str]] = {}
@@ -241,7 +241,7 @@ def _insets(index: CatalogIndex, sites: dict[str, tuple[str, float, str]], lines
     return insets
 
 
-def _finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()) -> folium.Map:
+def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()) -> folium.Map:
     """Fit the view to fit_points in the lower 48 (far ones go to insets), then the labels,
     buttons, insets, legend and layer control."""
     views = [(name, bounds) for name, bounds in REGION_BOUNDS.items()]
@@ -271,8 +271,10 @@ def render_catalog_map(catalog, *, web_tiles: bool = False) -> folium.Map:
     # sites with existing capacity first (the ones readers look for), then by name
     order = sorted(index.sites, key=lambda s: (-sum(index.existing.get(s, {}).values()), s))
     labels = [[*index.location(s), short_label(s, index.sites[s].get("name")), style.SITE_RADIUS + 1] for s in order]
-    insets = _insets(index, {}, [])
-    return _finish(m, "All sites", [index.location(s) for s in index.sites], body, labels, insets)
+    drawn = {s: (style.KIND_COLOURS.get(str(row.get("kind")), "#777777"), style.SITE_RADIUS,
+                 style.KIND_COLOURS.get(str(row.get("kind")), "#777777")) for s, row in index.sites.items()}
+    insets = far_insets(index, drawn, [])
+    return finish(m, "All sites", [index.location(s) for s in index.sites], body, labels, insets)
 
 
 def _legend_values(summary) -> dict:
@@ -317,5 +319,5 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
     labels = [[*index.location(s), short_label(s, index.sites[s].get("name")), plants[s]["half_width"]] for s in order]
     labels += [[*index.location(s), short_label(s, index.sites[s].get("name")), style.SITE_RADIUS + 2] for s in demand]
     drawn = {s: ("#222222", p["radius"], p["colour"]) for s, p in plants.items()}
-    insets = _insets(index, drawn, lines)
-    return _finish(m, "Plants", [index.location(s) for s in plants], body, labels, insets)
+    insets = far_insets(index, drawn, lines)
+    return finish(m, "Plants", [index.location(s) for s in plants], body, labels, insets)

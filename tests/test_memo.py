@@ -121,6 +121,14 @@ def test_memo_in_chromium_offline_map_inlined_nothing_overflows(browser, reversa
         frame.wait_for_function("() => window.L !== undefined")
         assert frame.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
         assert frame.evaluate("document.querySelectorAll('path.leaflet-interactive').length") > 0
+        # the inlined map reads without clicking: plant names shown, legend and layers folded
+        labels = frame.evaluate("[...document.querySelectorAll('.ree-label')]"
+                                ".filter(el => getComputedStyle(el).visibility === 'visible').map(el => el.textContent)")
+        assert {"Mountain Pass", "USAR Stillwater", "MP Independence"} <= set(labels)
+        assert frame.evaluate("document.querySelector('#ree-legend details').open") is False
+        assert frame.evaluate("document.querySelector('.leaflet-control-layers-expanded')") is None
+        assert frame.evaluate("document.querySelectorAll('path.ree-arrow').length") > 0
+        assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.evaluate("[...document.querySelectorAll('iframe')].every(f => !f.getAttribute('src'))")
 
 
