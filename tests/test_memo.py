@@ -155,3 +155,16 @@ def test_report_pdf_is_written_through_chromium(reversal, tmp_path):
 def test_chromium_path_is_the_maps_one():
     from maps import screenshot
     assert screenshot.chromium is chromium
+
+
+@requires_chromium
+def test_memo_screenshot_through_the_map_command(reversal, tmp_path):
+    """docs/img/policy-reversal-memo.png is made this way: the map command waits for the map
+    inside the memo's frame, and a page with no map at all does not wait for one."""
+    png = tmp_path / "memo.png"
+    done = ree("map", reversal / "report.html", "--png", png, "--width", "800", "--height", "600")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plain = tmp_path / "plain.html"
+    plain.write_text("<!doctype html><title>no map</title><p>text</p>")
+    assert ree("map", plain, "--png", tmp_path / "plain.png", "--width", "300", "--height", "200").returncode == 0
