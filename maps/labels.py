@@ -105,7 +105,7 @@ class SiteLabels(MacroElement):
                     el.setAttribute("data-side", chosen === 1 ? "left" : "right");
                 });
             }
-            map.on("zoomend resize", declutter);
+            map.on("zoomend moveend resize", declutter);  // moveend: a label at the frame edge may fit again
             declutter();
         })({{ this._parent.get_name() }}, {{ this.labels|tojson }}, {{ this.min_zoom }}, {{ this.gap }});
         {% endmacro %}

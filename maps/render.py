@@ -251,7 +251,10 @@ def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()
         views.insert(0, (fit_label, fit))
     else:
         fit = REGION_BOUNDS["Lower 48"]
-    m.fit_bounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    opening = folium.map.FitBounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    # no zoom animation on opening: labels, screenshots and the printed memo see the settled view
+    opening.options["animate"] = False
+    opening.add_to(m)
     if labels:
         SiteLabels(list(labels)).add_to(m)
     RegionButtons(views).add_to(m)

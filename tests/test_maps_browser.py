@@ -189,7 +189,8 @@ def test_site_labels_show_at_the_default_view_and_hide_below_their_zoom(browser,
         assert page.locator("img[src='x']").count() == 0  # the hostile name is label text
         # each label sits right of its site, clear of the site's circles
         mp = page.locator("path.ree-plant.ree-site-mountain-pass")
-        right_edge = max(mp.nth(i).bounding_box()["x"] + mp.nth(i).bounding_box()["width"] for i in range(mp.count()))
+        boxes = [mp.nth(i).bounding_box() for i in range(mp.count())]
+        right_edge = max(b["x"] + b["width"] for b in boxes)
         assert right_edge <= shown["Mountain Pass"]["x"] <= right_edge + 10
         page.evaluate(f"{FIND_MAP}.setZoom({LABEL_MIN_ZOOM - 1}, {{animate: false}})")
         page.wait_for_timeout(300)
