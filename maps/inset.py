@@ -4,7 +4,8 @@ Fitting the main view to a plant in Alaska would shrink the lower 48 to a third 
 frame; instead the main view fits the lower-48 sites and each far region that has
 something to show gets a small second Leaflet map in the bottom-left corner with its
 state outline, its sites (labelled) and the flows that start or end there (with
-arrowheads). Clicking an inset moves the main map to that region.
+arrowheads). Clicking an inset moves the main map to that region. Where the frame is so
+short that an inset would cover a fitted site, the main view is fitted again beside it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Insets(MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (main, insets) {
+        (function (main, insets, fit) {
             var states = null;
             main.eachLayer(function (layer) {
                 if (layer instanceof L.GeoJSON && layer.options.pane === "ree-states") { states = layer; }
@@ -90,13 +91,31 @@ class Insets(MacroElement):
                 });
                 if (window.reeFlowArrows) { window.reeFlowArrows(map, {{ this.arrow_spacing }}); }
             });
-        })({{ this._parent.get_name() }}, {{ this.insets|tojson }});
+            // An inset must not hide a plant: if one of the fitted sites lies under an inset
+            // (a short frame, e.g. the memo), fit again leaving the insets' column free.
+            var frame = main.getContainer().getBoundingClientRect(), right = 0, covered = false;
+            main.getContainer().querySelectorAll(".ree-inset").forEach(function (box) {
+                var r = box.getBoundingClientRect();
+                var rect = [r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top];
+                right = Math.max(right, rect[2]);
+                fit.points.forEach(function (point) {
+                    var p = main.latLngToContainerPoint(point), m = fit.margin;
+                    if (p.x > rect[0] - m && p.x < rect[2] + m && p.y > rect[1] - m && p.y < rect[3] + m) { covered = true; }
+                });
+            });
+            if (covered) {
+                main.fitBounds(fit.bounds, {paddingTopLeft: [right + fit.padding[0], fit.padding[1]],
+                                            paddingBottomRight: fit.padding, maxZoom: fit.maxZoom, animate: false});
+            }
+        })({{ this._parent.get_name() }}, {{ this.insets|tojson }}, {{ this.fit|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, insets: list[dict], dash: str, arrow_spacing_px: int):
+    def __init__(self, insets: list[dict], dash: str, arrow_spacing_px: int, fit: dict):
+        """fit: the main view's {bounds, points, padding, maxZoom, margin (px around a point)}."""
         super().__init__()
+        self.fit = fit
         self._name = "Insets"
         self.insets = insets
         self.dash = dash

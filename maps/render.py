@@ -259,7 +259,9 @@ def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()
         SiteLabels(list(labels)).add_to(m)
     RegionButtons(views).add_to(m)
     if insets:
-        Insets(list(insets), style.FLOW_DASH, INSET_ARROW_SPACING_PX).add_to(m)
+        fitted = {"bounds": fit, "points": [list(p) for p in fit_points], "padding": list(FIT_PADDING),
+                  "maxZoom": FIT_MAX_ZOOM, "margin": style.PLANT_RADIUS_MAX}
+        Insets(list(insets), style.FLOW_DASH, INSET_ARROW_SPACING_PX, fitted).add_to(m)
     Legend(legend_html).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

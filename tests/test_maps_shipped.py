@@ -142,3 +142,14 @@ def test_horizon_2035_shows_bokan_mountain_in_an_alaska_inset(browser, tmp_path)
         assert inset.locator("path.ree-arrow").count() >= 1
         assert page.locator(".ree-inset").count() == 1
         assert opened.problems() == {k: [] for k in opened.problems()}
+    # in the memo's shorter map frame the inset would sit on Cyclic Mesa (Arizona): the view is
+    # fitted again beside the inset, so every plant's centre is still the plant
+    with open_map(browser, out / "report.html", width=1366, height=900) as opened:
+        frame = next(f for f in opened.page.frames if f.url == "about:srcdoc")
+        frame.wait_for_function("() => window.L !== undefined")
+        covered = frame.evaluate("""() => [...document.querySelectorAll('path.ree-plant')].filter(el => {
+            const r = el.getBoundingClientRect(), top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return top !== el && !(top && top.classList.contains('ree-label')); }).map(el => el.getAttribute('class'))""")
+        assert covered == []
+        assert frame.locator(".ree-inset[data-region='Alaska'] .ree-inset-label").inner_text() == "Bokan Mountain"
+        assert opened.problems() == {k: [] for k in opened.problems()}
