@@ -61,8 +61,8 @@ class Pipeline:
         (when solved); fixed_capacity: proposals evaluated as built, money buys nothing more."""
         reading = read_tables(self.model, self.solution)  # before the marginal step moves the variables
         sizes = {k: solved_value(v) for k, v in self.model.new_capacity.items()}
-        value = self.marginal_value()[1] if with_marginal and self.solution.optimal else None
         developed = {o: solved_value(v) for o, v in self.model.develop.items()}
+        value = self.marginal_value()[1] if with_marginal and self.solution.optimal else None
         added = plant_additions(self.solver, sizes, developed) if with_marginal and self.solution.optimal else {}
         return tables_result(self.model, self.solution, reading, value, label, fixed_capacity, self.solver.budget_usd,
                              added)

@@ -120,7 +120,12 @@ def _cold(catalog, settings, live: LiveModel, values: dict, quantiles) -> float:
             for column in ("capex_usd", "federal_usd", "annual_capex_usd"):
                 options.at[i, column] = o[column] * ratio
         options.at[i, "added_tpa"] = values.get(f"option_added_tpa.{o.option_id}", o.added_tpa)
-    cold = replace(inputs, feeds=feeds, demand_t=demand, plants=plants, options=options)
+    timeline = inputs.timeline  # one year: the model reads supply and demand from here
+    year = timeline.report_year
+    supply = dict(timeline.supply_tpa)
+    supply.update({(k, year): t for k, t in zip(feeds["feedstock_id"], feeds["supply_tpa"])})
+    timeline = replace(timeline, supply_tpa=supply, demand_t={**timeline.demand_t, year: demand})
+    cold = replace(inputs, feeds=feeds, demand_t=demand, plants=plants, options=options, timeline=timeline)
     model = build_model(cold, settings.objective)
     solution = StageSolver(model).solve()
     assert solution.optimal
@@ -241,3 +246,16 @@ def test_a_running_scheduler_by_address_gives_the_same_rows(one_range):
         result = run_montecarlo(scenario, catalog, samples=60, seed=5, executor=executor)
     assert result.workers == 2
     pd.testing.assert_frame_equal(result.samples, serial)
+
+
+def test_python_api_gives_the_command_s_rows(one_range, tmp_path):
+    from planner import api
+    from sites.errors import InputError
+
+    scenario, catalog = one_range
+    mc = api.montecarlo(scenario, samples=30, seed=2, workers=1, catalog=catalog)
+    pd.testing.assert_frame_equal(mc.samples, run_montecarlo(scenario, catalog, samples=30, seed=2, workers=1).samples)
+    mc.write(tmp_path / "mc")
+    assert (tmp_path / "mc" / "samples.csv").is_file()
+    with pytest.raises(InputError, match="--samples: got '0', expected a whole number"):
+        api.montecarlo(scenario, samples=0, catalog=catalog)

@@ -37,11 +37,16 @@ class LiveModel:
         self.budget_row = model.constraint("budget")
         self.feeds = [f for f in inputs.feeds.itertuples(index=False) if f.supply_tpa > 0]
         prepared = inputs.plants.set_index(["site_id", "technology_id"])
+        # the annual cost's coefficients as built (they carry the year's weight): draws scale them
+        annual: dict[str, float] = {}
+        for var, coef in model.objectives["annual_cost"]:
+            annual[var.name] = annual.get(var.name, 0.0) + coef
         self.plants = [(p, model.new_capacity[(p.site_id, p.technology_id)],
                         float(prepared.at[(p.site_id, p.technology_id), "capex_usd_per_tpa"]),
-                        float(prepared.at[(p.site_id, p.technology_id), "annual_capex_usd_per_tpa"]))
+                        annual.get(model.new_capacity[(p.site_id, p.technology_id)].name, 0.0))
                        for p in plants if (p.site_id, p.technology_id) in model.new_capacity]
         self.options = [] if inputs.options is None else list(inputs.options.itertuples(index=False))
+        self.option_annual = {o.option_id: annual.get(model.develop[o.option_id].name, 0.0) for o in self.options}
         self.pipeline.solve()  # base values, cold: afterwards HiGHS's model is live and warm
 
     def values(self, quantiles: np.ndarray) -> dict[str, float]:
@@ -96,7 +101,7 @@ class LiveModel:
             budget = share * capex / USD_PER_MUSD
             self.solver.set_coefficient(self.budget_row, var, budget)
             ratio = capex / model_capex if model_capex else 0.0
-            self.solver.set_objective_coefficient("annual_cost", var, model_annual * ratio / USD_PER_MUSD)
+            self.solver.set_objective_coefficient("annual_cost", var, model_annual * ratio)
             if "net_weighted_supply" in self.model.objectives:
                 self.solver.set_objective_coefficient("net_weighted_supply", var, -self.floor * budget)
 
@@ -110,8 +115,10 @@ class LiveModel:
                 ratio = study * self.capex_multiplier / o.capex_study_usd
                 federal = o.federal_usd * ratio / USD_PER_MUSD
                 self.solver.set_coefficient(self.budget_row, y, federal)
+                built = o.annual_capex_usd + o.fixed_opex_usd_per_yr  # the coefficient as built, x the year's weight
+                weight = self.option_annual[o.option_id] / built if built else 0.0
                 self.solver.set_objective_coefficient(
-                    "annual_cost", y, (o.annual_capex_usd * ratio + o.fixed_opex_usd_per_yr) / USD_PER_MUSD)
+                    "annual_cost", y, weight * (o.annual_capex_usd * ratio + o.fixed_opex_usd_per_yr))
                 if "net_weighted_supply" in self.model.objectives:
                     self.solver.set_objective_coefficient("net_weighted_supply", y, -self.floor * federal)
             added = values.get(f"option_added_tpa.{o.option_id}")

@@ -8,6 +8,7 @@ from planner.montecarlo.ranges import catalog_ranges, families
 from planner.montecarlo.sampling import latin_hypercube
 from planner.scenario import Scenario
 from sites import Catalog
+from sites.errors import InputError, Problem
 from sites.sets import ELEMENTS
 
 
@@ -16,6 +17,10 @@ def run_montecarlo(scenario: Scenario, catalog: Catalog, samples: int, seed: int
                    progress=None) -> MonteCarloResult:
     settings = scenario.settings()
     inputs = prepare(catalog, settings)
+    if inputs.multi_year:
+        raise InputError(Problem(str(scenario.path or scenario.name), None, "years", str(list(inputs.years)),
+                                 "one planned year for montecarlo (the target year alone); a multi-year plan's "
+                                 "ranges per year are not sampled yet", label="key"))
     ranges, plants = catalog_ranges(catalog, settings, inputs)
     quantiles = latin_hypercube(samples, len(ranges), seed)
     solved, used = engine.run_samples(catalog, settings, ranges, plants, quantiles, executor, workers, progress)

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planner import next_money
 from models import Pipeline, marginal
+from models.result import PLANT_KIND as PLANT
+from models.solve import solved_value
 from sites.sets import ELEMENTS
 from planner.scenario import Scenario
-from planner.sweep.spec import Axis, with_value
+from planner.sweep.spec import Axis, shown, with_value
 from sites import Catalog
 
 BUDGET = "budget_usd"
@@ -109,6 +110,7 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
     if not solution.optimal:
         return {"index": point.index, "row": row, "capacity": [], "elements": magnet}
     value = solution.stage_values[pipeline.first_stage]
+    options = _developed_options(model)  # read before the marginal step moves the variables
     base, mv = pipeline.marginal_value()
     row.update(objective_value=_round(value), weighted_supply=_round(base.weighted_supply),
                federal_usd=round(base.federal_usd, 2), **mv.as_summary())
@@ -116,14 +118,26 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
         row[f"domestic_t_{e}"] = _round(base.domestic_t[e])
         row[f"import_reliance_{e}"] = _round(base.import_reliance(e))
         row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
-    model_text = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
-                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor)
-    capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
+    capacity = [(PLANT, site, tech, "", _round(t)) for (site, tech), t in sorted(base.new_tpa.items())
+                if t > ZERO_TPA] + options
     # what the next $100M adds, measured (a re-solve), not the local slope multiplied out
-    after = next_money.measure_next(pipeline, budget_usd) if objective == "max_weighted_supply" else None
-    row["marginal_value_text"] = next_money.sentence(model_text, objective, solution.status, base.weighted_supply,
-                                                     after, row["federal_usd"], budget_usd, floor, base.credited_t)
+    row["marginal_value_text"] = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
+                                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor,
+                                                   next_money=mv.next, measured=True)
     return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
+
+
+def _developed_options(model) -> list[tuple]:
+    """(kind, site, "", option_id, nameplate t/yr added) of each feed option the point develops
+    (a relaxed, integer = false, option counts where any share of it is developed)."""
+    options = model.inputs.options
+    if options is None or options.empty:
+        return []
+    site = model.inputs.feeds.set_index("feedstock_id")["site_id"]
+    return [(o.kind, site[o.feedstock_id], "", o.option_id, _round(solved_value(model.feed_added[o.option_id])))
+            for o in options.itertuples(index=False)
+            if solved_value(model.develop[o.option_id]) > ZERO_TPA and solved_value(model.feed_added[o.option_id])
+            > ZERO_TPA]
 
 
 _progress_queue = None  # set in each worker process by _init_worker
@@ -194,19 +208,21 @@ def _collect(axes: list[Axis], solved: list[dict], n_chunks: int) -> SweepResult
                *(f"marginal_t_per_100musd_{e}" for e in magnet), "marginal_value_text"]
     table = pd.DataFrame([r["row"] for r in solved]).reindex(columns=columns)
     capacity = pd.DataFrame(
-        [(*(r["row"][k] for k in keys), r["row"][BUDGET], site, tech, tpa)
-         for r in solved for site, tech, tpa in r["capacity"]],
-        columns=[*keys, BUDGET, "site_id", "technology", "new_tpa"])
+        [(*(r["row"][k] for k in keys), r["row"][BUDGET], *award) for r in solved for award in r["capacity"]],
+        columns=[*keys, BUDGET, *AWARD_COLUMNS, "new_tpa"])
     ladder = budget_ladder(capacity, table, keys) if any(a.key == BUDGET for a in axes) else pd.DataFrame()
     return SweepResult(axes, table, capacity, ladder, n_chunks)
 
 
-LADDER_COLUMNS = ["site_id", "technology", "enters_at_budget_usd", "new_tpa_at_entry", "new_tpa_at_top",
+# an award: a plant (kind "plant", site, technology) or a feed option (its kind, site, option_id)
+AWARD_COLUMNS = ["kind", "site_id", "technology", "option_id"]
+LADDER_COLUMNS = [*AWARD_COLUMNS, "enters_at_budget_usd", "new_tpa_at_entry", "new_tpa_at_top",
                   "leaves_at_budget_usd"]
 
 
 def budget_ladder(capacity: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """For each plant: the first swept budget at which it is built, and when (if ever) it drops out."""
+    """For each award (plant or feed option): the first swept budget at which it is built or
+    developed, and when (if ever) it drops out."""
     rows = []
     groups = table.groupby(keys, sort=True) if keys else [((), table)]
     for group_key, frame in groups:
@@ -217,29 +233,32 @@ def budget_ladder(capacity: pd.DataFrame, table: pd.DataFrame, keys: list[str]) 
         here = capacity
         for k, v in zip(keys, group_key):
             here = here[here[k] == v]
-        built = {(s, t, b): tpa for s, t, b, tpa in zip(here["site_id"], here["technology"], here[BUDGET],
-                                                        here["new_tpa"])}
-        for site, tech in sorted(set(zip(here["site_id"], here["technology"]))):
-            series = [built.get((site, tech, b), 0.0) for b in budgets]
+        awards = list(zip(*(here[c] for c in AWARD_COLUMNS)))
+        built = {(*a, b): tpa for a, b, tpa in zip(awards, here[BUDGET], here["new_tpa"])}
+        for award in sorted(set(awards), key=lambda a: (a[1], a[2], a[3])):
+            series = [built.get((*award, b), 0.0) for b in budgets]
             first = next(i for i, t in enumerate(series) if t > 0)
             left = next((budgets[i] for i in range(first + 1, len(series)) if series[i] <= 0), None)
-            rows.append((*group_key, site, tech, budgets[first], series[first], series[-1], left))
+            rows.append((*group_key, *award, budgets[first], series[first], series[-1], left))
     ladder = pd.DataFrame(rows, columns=[*keys, *LADDER_COLUMNS])
-    return ladder.sort_values([*keys, "enters_at_budget_usd", "site_id", "technology"]).reset_index(drop=True)
+    return ladder.sort_values([*keys, "enters_at_budget_usd", "site_id", "technology", "option_id"]
+                              ).reset_index(drop=True)
 
 
 def ladder_text(ladder: pd.DataFrame, keys: list[str]) -> str:
-    """The ladder as lines a reader can follow: '$40.0M  + site technology (200 t/yr)'."""
+    """The ladder as lines a reader can follow: '$40.0M  + site technology (200 t/yr)', or
+    '$45.0M  + site option_id (collection, 262 t/yr of feed)'."""
     if ladder.empty:
-        return "  (no new plants at any swept budget)"
+        return "  (no new plants or feed options at any swept budget)"
     lines = []
     groups = ladder.groupby(keys, sort=True) if keys else [((), ladder)]
     for group_key, frame in groups:
         if keys:
             group_key = group_key if isinstance(group_key, tuple) else (group_key,)
-            lines.append("  " + ", ".join(f"{k} = {v:g}" for k, v in zip(keys, group_key)) + ":")
+            lines.append("  " + ", ".join(f"{k} = {shown(v)}" for k, v in zip(keys, group_key)) + ":")
         for r in frame.itertuples(index=False):
             gone = f"; out again at ${r.leaves_at_budget_usd / 1e6:,.1f}M" if pd.notna(r.leaves_at_budget_usd) else ""
-            lines.append(f"  ${r.enters_at_budget_usd / 1e6:>9,.1f}M  + {r.site_id} {r.technology} "
-                         f"({r.new_tpa_at_entry:,.0f} t/yr, {r.new_tpa_at_top:,.0f} t/yr at the top budget{gone})")
+            what = f"{r.technology} (" if r.kind == PLANT else f"{r.option_id} ({r.kind}, feed: "
+            lines.append(f"  ${r.enters_at_budget_usd / 1e6:>9,.1f}M  + {r.site_id} {what}"
+                         f"{r.new_tpa_at_entry:,.0f} t/yr, {r.new_tpa_at_top:,.0f} t/yr at the top budget{gone})")
     return "\n".join(lines)
