@@ -259,3 +259,13 @@ def test_python_api_gives_the_command_s_rows(one_range, tmp_path):
     assert (tmp_path / "mc" / "samples.csv").is_file()
     with pytest.raises(InputError, match="--samples: got '0', expected a whole number"):
         api.montecarlo(scenario, samples=0, catalog=catalog)
+
+
+def test_a_multi_year_scenario_is_refused_with_exit_2(tmp_path, capsys):
+    out = tmp_path / "mc"
+    assert main(["montecarlo", "timeline", "--samples", "5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ree-planner: ") and "key years: got '[2026, 2027," in err
+    assert err.rstrip().endswith("expected one planned year for montecarlo (the target year alone); a multi-year "
+                                 "plan's ranges per year are not sampled yet")
+    assert not out.exists()
