@@ -8,7 +8,9 @@ Notebook use, stage by stage:
     run = run_scenario(scenario, catalog)          # build + solve + result tables
     run.result.capacity                            # pandas DataFrames
 """
-from planner.run import Run, load_inputs, run_scenario, write_outputs
-from planner.scenario import Scenario, load_scenario, shipped_scenarios
+from sites.lazy import lazy_exports
 
-__all__ = ["Run", "Scenario", "load_inputs", "load_scenario", "run_scenario", "shipped_scenarios", "write_outputs"]
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    'planner.run': ('Run', 'load_inputs', 'run_scenario', 'write_outputs'),
+    'planner.scenario': ('Scenario', 'load_scenario', 'shipped_scenarios'),
+})

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.settings import ModelSettings
-from sites import Catalog
 from planner.money import parse_money, short_money
 from planner.outputs.folder import name_problem
 from planner.suggest import did_you_mean
 from sites.errors import InputError, Problem
 from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
+
+if TYPE_CHECKING:
+    from sites import Catalog
 
 TABLE_KEYS = ("weights", "demand_t", "imports_t")
 MONEY_KEYS = ("budget_usd",)  # may be written as text: "1.2B", "$600M" (planner/money.py)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import pandas as pd
+# Figures are made directly, not through pyplot: no global figure registry or backend
+# set-up, and pyplot's import alone costs more than drawing a chart. savefig renders
+# with the Agg canvas, so there is no display either way.
+from matplotlib.figure import Figure
 
 DPI = 100
 COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
@@ -20,13 +20,18 @@ COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
 def png_bytes(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
     return buffer.getvalue()
+
+
+def _subplots(nrows: int = 1, ncols: int = 1, *, figsize, layout: str, **kw):
+    """(figure, axes) as pyplot.subplots gives them, without pyplot."""
+    fig = Figure(figsize=figsize, layout=layout)
+    return fig, fig.subplots(nrows, ncols, **kw)
 
 
 def element_balance_png(elements: pd.DataFrame) -> bytes:
     """Each magnet element's demand split into US supply, imports and unmet, as shares."""
-    fig, ax = plt.subplots(figsize=(7.0, 0.6 + 0.55 * max(1, len(elements))), layout="constrained")
+    fig, ax = _subplots(figsize=(7.0, 0.6 + 0.55 * max(1, len(elements))), layout="constrained")
     frame = elements.iloc[::-1]  # first element on top
     demand = frame["demand_t"].where(frame["demand_t"] > 0, 1.0)
     credited = (frame["demand_t"] - frame["imports_t"] - frame["unmet_t"]).clip(lower=0.0)
@@ -50,7 +55,7 @@ def _money_axis(values: pd.Series) -> tuple[pd.Series, str]:
 
 def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
     """Weighted supply (top) and the budget's marginal value (bottom) against x_key."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
+    fig, (top, bottom) = _subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
     groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=True))
     for value, frame in groups:
         frame = frame.sort_values(x_key)
@@ -73,8 +78,8 @@ def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
 
 def comparison_png(elements: pd.DataFrame, headline: pd.DataFrame, runs: list[str]) -> bytes:
     """Import reliance by element per run (left) and weighted supply per run (right)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained",
-                                      gridspec_kw={"width_ratios": [2, 1]})
+    fig, (left, right) = _subplots(1, 2, figsize=(10, 4), layout="constrained",
+                                   gridspec_kw={"width_ratios": [2, 1]})
     reliance = elements[elements["metric"] == "import_reliance"].set_index("element")[runs]
     width = 0.8 / max(1, len(runs))
     for k, run in enumerate(runs):
@@ -95,7 +100,7 @@ def comparison_png(elements: pd.DataFrame, headline: pd.DataFrame, runs: list[st
 
 def funding_curve_png(curve: pd.DataFrame) -> bytes:
     """Cumulative weighted t/yr against cumulative federal $M, best-value awards first."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+    fig, ax = _subplots(figsize=(7.5, 3.6), layout="constrained")
     x = [0.0, *curve["federal_musd"]]
     y = [0.0, *curve["weighted_t"]]
     ax.plot(x, y, marker="o", markersize=4, color="#2b8a3e")
