@@ -50,31 +50,32 @@ class Snapshot:
         return (demand - self.credited_t[element]) / demand if demand else 0.0
 
 
-def snapshot(model: PortfolioModel) -> Snapshot:
+def snapshot(model: PortfolioModel, read=_v) -> Snapshot:
+    """read: how a variable's value is read (PuLP's read-back, or StageSolver.value)."""
     inputs = model.inputs
     magnet = sorted({e for e, _ in inputs.demand_t}, key=ELEMENTS.index)
     credited = {e: 0.0 for e in magnet}
     demand = {e: 0.0 for e in magnet}
     for (e, form), t in inputs.demand_t.items():
-        credited[e] += _v(model.credited[(e, form)])
+        credited[e] += read(model.credited[(e, form)])
         demand[e] += t
     domestic = {e: 0.0 for e in magnet}
     for (_, form, e, _origin), var in model.delivery.items():
         if e in domestic and (e, form) in inputs.demand_t:
-            domestic[e] += _v(var)
+            domestic[e] += read(var)
     plants = inputs.plants
     capex = dict(zip(zip(plants["site_id"], plants["technology_id"]), plants["capex_usd_per_tpa"]))
     new_tpa, federal = {}, 0.0
     for key, var in model.new_capacity.items():
-        value = _v(var)
+        value = read(var)
         new_tpa[key] = value
         if not model.funded:
             federal += value * inputs.federal_share * float(capex[key])
     for q in inputs.projects.itertuples(index=False):
-        federal += round(_v(model.funded[q.project_id])) * q.federal_usd
+        federal += round(read(model.funded[q.project_id])) * q.federal_usd
     if inputs.options is not None:  # developed feed options (relaxed: their share of the money)
-        federal += sum(_v(model.develop[o.option_id]) * o.federal_usd for o in inputs.options.itertuples(index=False))
-    return Snapshot(model.weighted_supply(), federal, credited, domestic, demand, new_tpa)
+        federal += sum(read(model.develop[o.option_id]) * o.federal_usd for o in inputs.options.itertuples(index=False))
+    return Snapshot(model.weighted_supply(read), federal, credited, domestic, demand, new_tpa)
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_va
             dual: float) -> MarginalValue:
     """Re-solve warm with STEP_USD more, compare with the dual, and put the budget back.
 
-    Call it right after the solve whose variables `base` was read from; afterwards the
-    model's variables hold the stepped solution (read everything you need before).
+    Call it right after the solve whose variables `base` was read from. The stepped solve is
+    not read back into PuLP's variables, but read everything you need before all the same
+    (StageSolver.value then gives the stepped solution).
     """
     model = solver.model
     if model.build or (model.funded and model.inputs.project_mode == "choose"):
@@ -187,11 +189,11 @@ def _step(solver: StageSolver, budget_usd: float, base: Snapshot, objective_valu
     element) per extra $1M, or None if the re-solve failed."""
     model = solver.model
     solver.set_budget(budget_usd + step_usd)
-    stepped = solver.solve()
+    stepped = solver.solve(read_back=False)  # the few numbers needed are read from HiGHS's arrays
     solver.set_budget(budget_usd)
     if not stepped.optimal:
         return None
-    after = snapshot(model)
+    after = snapshot(model, solver.value)
     scale = PER_MUSD / step_usd
     by_element = {e: (after.credited_t[e] - base.credited_t[e]) * scale for e in base.credited_t}
     return (stepped.stage_values[model.stages[0][0]] - objective_value) * scale, by_element

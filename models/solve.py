@@ -82,6 +82,11 @@ class StageSolver:
         self._integer: list = []  # binaries of a MILP, fixed only for the duals (see _milp_duals)
         self._vectors: dict = {}  # objective (or ("stage", name)) -> coefficients by column
         self._constraints: list | None = None
+        self._ids: list[int] = []  # PuLP variable id of each HiGHS column
+        self._solution = None  # HiGHS's solution arrays after the latest stage
+        self._x: np.ndarray | None = None  # column values of the latest solve()
+        self._row_names: tuple[list[str], list[int]] | None = None  # names and ids of the rows
+        self._slack_rule: tuple | None = None  # (row ids, constants, signs): slack = sign x (constant + activity)
         # Each stage restarts from its own previous optimal basis: after a bound change that
         # basis is still dual feasible for the stage's objective, so dual simplex needs only
         # a few pivots (the last stage's basis, optimal for another objective, needs many).
@@ -101,7 +106,9 @@ class StageSolver:
         if self._highs is not None:
             self._highs.changeColBounds(self._column[var.id], low, high)
 
-    def solve(self) -> Solution:
+    def solve(self, read_back: bool = True) -> Solution:
+        """Every stage. read_back False: leave PuLP's variables as they were and read the answer
+        with value() (a sweep's probes need a few numbers, not every variable written back)."""
         start = time.perf_counter()
         solution = Solution(status="optimal")
         for k, (name, sense) in enumerate(self.model.stages):
@@ -110,6 +117,7 @@ class StageSolver:
                 solution.status = STATUS_NAMES.get(status, "solver_error")
                 solution.message = f"stage {k + 1} ({sense} {name}) ended {solution.status}"
                 break
+            self._solution = self._highs.getSolution()
             value = self._objective_value(name)
             solution.stage_values[name] = value
             if k == 0 and not self._integer:
@@ -117,8 +125,11 @@ class StageSolver:
             self._hold(name, sense, value)
         if solution.optimal and self._integer:
             self._milp_duals(solution)
+        self._solution = self._highs.getSolution()
+        self._x = np.asarray(self._solution.col_value)
         # stages in between read HiGHS's arrays; PuLP's variables get the final answer once
-        self.solver.findSolutionValues(self.model.prob)
+        if read_back:
+            self._read_back()
         solution.solve_seconds = time.perf_counter() - start
         if self._highs is not None:
             solution.iterations = int(self._highs.getInfo().simplex_iteration_count)
@@ -132,6 +143,7 @@ class StageSolver:
             self._highs = prob.solverModel
             exported = prob.exported_variables()
             self._column = {v.id: j for j, v in enumerate(exported)}
+            self._ids = [v.id for v in exported]
             self._integer = [v for v in exported if v.cat != "Continuous"]
             status = stats.status
         else:
@@ -150,9 +162,39 @@ class StageSolver:
         # is the cheapest that reaches stage 1's optimum, not the cheapest given stage 1's plants.
         return status
 
+    def value(self, var: pulp.LpVariable) -> float:
+        """A variable's value in the latest solve(), read from HiGHS's array (whether or not it
+        was read back into PuLP); a variable in no row or objective is 0."""
+        j = self._column.get(var.id)
+        return 0.0 if j is None or self._x is None else float(self._x[j])
+
+    def _read_back(self) -> None:
+        """Put HiGHS's solution on PuLP's variables and rows (values, reduced costs, duals,
+        slacks), as PuLP's own read-back does, but in one bulk call per array instead of a
+        call per variable and row: on a warm re-solve the per-item calls cost more than HiGHS."""
+        prob = self.model.prob
+        core = getattr(prob, "_model", None)
+        if core is None or not hasattr(core, "set_variable_values"):  # another PuLP core: its own way
+            self.solver.findSolutionValues(prob)
+            return
+        solution = self._solution
+        core.set_variable_values(list(zip(self._ids, np.asarray(solution.col_value).tolist())))
+        core.set_variable_djs(list(zip(self._ids, np.asarray(solution.col_dual).tolist())))
+        if self._slack_rule is None:
+            rows = self._rows()
+            self._slack_rule = ([c.id for c in rows], np.array([c.constant for c in rows], dtype=float),
+                                np.array([-1.0 if c.sense == pulp.LpConstraintLE else 1.0 for c in rows]))
+        ids, constants, signs = self._slack_rule
+        row_value, row_dual = np.asarray(solution.row_value), np.asarray(solution.row_dual)
+        core.set_constraint_slacks(list(zip(ids, (signs * (constants + row_value[ids])).tolist())))
+        core.set_constraint_pis(list(zip(ids, row_dual[ids].tolist())))
+
     def _row_duals(self) -> dict[str, float]:
-        row_dual = self._highs.getSolution().row_dual
-        return {c.name: float(row_dual[c.id]) for c in self._rows()}
+        if self._row_names is None:
+            rows = self._rows()
+            self._row_names = ([c.name for c in rows], [c.id for c in rows])
+        names, ids = self._row_names
+        return dict(zip(names, np.asarray(self._highs.getSolution().row_dual)[ids].tolist()))
 
     def _milp_duals(self, solution: Solution) -> None:
         """A MILP has no duals: fix the final plan's binaries and solve the LP that remains,
@@ -167,6 +209,7 @@ class StageSolver:
                 solution.status = STATUS_NAMES.get(status, "solver_error")
                 solution.message = f"LP with the plan's binaries fixed, stage {k + 1} ({sense} {name}) ended {solution.status}"
                 return
+            self._solution = self._highs.getSolution()
             if k == 0:
                 solution.duals = self._row_duals()
             self._hold(name, sense, self._objective_value(name))
@@ -231,7 +274,7 @@ class StageSolver:
             for var, coef in self.model.objectives[name]:
                 vector[self._column[var.id]] += coef
             self._vectors[name] = vector
-        return float(self._vectors[name] @ np.asarray(self._highs.getSolution().col_value))
+        return float(self._vectors[name] @ np.asarray(self._solution.col_value))
 
     def _hold(self, name: str, sense: str, value: float) -> None:
         """Keep this stage's optimum (within tolerance) while later stages run."""

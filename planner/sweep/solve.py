@@ -84,24 +84,32 @@ def _point_scenario(scenario: Scenario, point: Point) -> Scenario:
 def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick=None) -> list[dict]:
     """Solve points in the order given, re-using one model while only the budget changes."""
     out = []
-    pipeline, model_key = None, None
-    for point in points:
-        settings = _point_scenario(scenario, point).settings()
-        if pipeline is None or point.model_key != model_key:
-            pipeline = Pipeline.prepare(catalog, settings)
-            model_key = point.model_key
-        else:
-            pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
-        out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
-                                settings.min_value_per_musd))
-        if tick is not None:
-            tick()
+    for _, group in itertools.groupby(points, key=lambda point: point.model_key):
+        group = list(group)
+        pipeline = None
+        solved_at = {}  # budget -> the snapshot solved there: the next-money probe of a point reuses it
+        for point in group:
+            settings = _point_scenario(scenario, point).settings()
+            if pipeline is None:
+                pipeline = Pipeline.prepare(catalog, settings)
+            else:
+                pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
+            out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
+                                    settings.min_value_per_musd))
+            if "snapshot" in out[-1]:
+                solved_at[settings.budget_usd] = out[-1]["snapshot"]
+            if tick is not None:
+                tick()
+        for result in out[len(out) - len(group):]:
+            _next_money_text(pipeline, result, solved_at)
     return out
 
 
 def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str, floor: float = 0.0) -> dict:
+    """A point's row and capacity; its next-money sentence comes after the whole group is
+    solved (_next_money_text), since the probe at budget + $100M is often another point."""
     model = pipeline.model
-    solution = pipeline.solve()
+    solution = pipeline.solve(read_back=False)  # the snapshot reads HiGHS's arrays
     row: dict = {k: v for k, v in point.values}
     row[BUDGET] = budget_usd
     row.update(status=solution.status, objective=objective)
@@ -119,11 +127,25 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
     model_text = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
                                    mv.by_element_per_musd, row["federal_usd"], budget_usd, floor)
     capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
-    # what the next $100M adds, measured (a re-solve), not the local slope multiplied out
-    after = next_money.measure_next(pipeline, budget_usd) if objective == "max_weighted_supply" else None
-    row["marginal_value_text"] = next_money.sentence(model_text, objective, solution.status, base.weighted_supply,
+    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet, "snapshot": base,
+            "sentence": (model_text, objective, floor)}
+
+
+def _next_money_text(pipeline: Pipeline, result: dict, solved_at: dict) -> None:
+    """What the next $100M adds, measured (a re-solve, or the point already solved at that
+    budget: the optimum is unique, so it is the same answer), not the local slope multiplied out."""
+    base, row = result.pop("snapshot", None), result["row"]
+    if base is None:  # not solved: the row says so already
+        return
+    model_text, objective, floor = result.pop("sentence")
+    budget_usd = row[BUDGET]
+    after = None
+    if objective == "max_weighted_supply":
+        after = solved_at.get(budget_usd + next_money.NEXT_USD)
+        if after is None:
+            after = next_money.measure_next(pipeline, budget_usd)
+    row["marginal_value_text"] = next_money.sentence(model_text, objective, row["status"], base.weighted_supply,
                                                      after, row["federal_usd"], budget_usd, floor, base.credited_t)
-    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
 
 
 _progress_queue = None  # set in each worker process by _init_worker
