@@ -71,10 +71,12 @@ def snapshot(model: PortfolioModel, read=_v) -> Snapshot:
         new_tpa[key] = value
         if not model.funded:
             federal += value * inputs.federal_share * float(capex[key])
-    for q in inputs.projects.itertuples(index=False):
-        federal += round(read(model.funded[q.project_id])) * q.federal_usd
+    # columns zipped, not itertuples: a sweep takes several snapshots a point
+    for project_id, federal_usd in zip(inputs.projects["project_id"], inputs.projects["federal_usd"]):
+        federal += round(read(model.funded[project_id])) * federal_usd
     if inputs.options is not None:  # developed feed options (relaxed: their share of the money)
-        federal += sum(read(model.develop[o.option_id]) * o.federal_usd for o in inputs.options.itertuples(index=False))
+        options = inputs.options
+        federal += sum(read(model.develop[o]) * usd for o, usd in zip(options["option_id"], options["federal_usd"]))
     return Snapshot(model.weighted_supply(read), federal, credited, domestic, demand, new_tpa)
 
 
