@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pulp
 
+from models import shipping
 from sites.sets import ELEMENTS, PRODUCT_FORMS
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     produced = {(p.site_id, form) for p in plants for form in _output_forms(m, p)}
     t.intermediate_arcs = [a for a in m.inputs.arcs.itertuples(index=False) if (a.from_site, a.form) in produced]
     intermediate_at = produced | {(a.to_site, a.form) for a in t.intermediate_arcs}
+    # with shipping_k_nearest, only each site's nearest links are built; the rest wait to be priced
+    t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(t.intermediate_arcs, m.inputs.shipping_k_nearest)
     for p in plants:
         key = (p.site_id, p.technology_id)
         t.capacity[key] = _new_capacity(m, t, p, key) if p.buildable else []
@@ -233,11 +236,19 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
     for a in t.intermediate_arcs:
         for e in ELEMENTS:
             for o in m.inputs.origins:
-                key = (a.from_site, a.to_site, a.form, e, o)
+                key, balance, cost_musd = shipment_column(a, e, o)
                 s = m.shipment[key] = m.prob.add_variable(_slug("ship", len(m.shipment), *key), 0)
-                t.balance[(a.from_site, a.form, e, o)].append((s, -1.0))
-                t.balance[(a.to_site, a.form, e, o)].append((s, 1.0))
-                t.annual_cost_musd.append((s, a.usd_per_t / USD_PER_MUSD))
+                for row, coefficient in balance:
+                    t.balance[row].append((s, coefficient))
+                t.annual_cost_musd.append((s, cost_musd))
+
+
+def shipment_column(a, e: str, o: str) -> tuple[Key, list[tuple[Key, float]], float]:
+    """One shipment's column: its key, its entries in the balance rows (out of the origin
+    site's, into the destination's) and its annual cost in $M per t. The column generation
+    of models/shipping.py adds priced links with the same column."""
+    return ((a.from_site, a.to_site, a.form, e, o), [((a.from_site, a.form, e, o), -1.0), ((a.to_site, a.form, e, o), 1.0)],
+            a.usd_per_t / USD_PER_MUSD)
 
 
 def build_deliveries(m: PortfolioModel, t: Terms) -> None:

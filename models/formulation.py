@@ -48,6 +48,8 @@ class PortfolioModel:
     feed_added: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> nameplate t/yr added
     max_import_reliance: pulp.LpVariable | None = None
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
+    # intermediate links not built yet (shipping_k_nearest): models/shipping.py prices them in
+    omitted_arcs: list = field(default_factory=list)
     objectives: dict[str, Pairs] = field(default_factory=dict)
 
     @property

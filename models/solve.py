@@ -7,6 +7,7 @@ from the previous basis instead of from scratch.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ import numpy as np
 import pulp
 
 from models.formulation import UNBOUNDED, USD_PER_MUSD, PortfolioModel
+from models.shipping import PricingReport, ShippingPricer
 
 _S = pulp.constants.LpSolveStatus
 STATUS_NAMES = {
@@ -40,6 +42,7 @@ class Solution:
     solve_seconds: float = 0.0
     iterations: int = 0
     message: str = ""
+    shipping: PricingReport | None = None  # with shipping_k_nearest: rounds of pricing and links built
 
     @property
     def optimal(self) -> bool:
@@ -70,6 +73,19 @@ def _quiet_stdout():
         os.close(fd)
 
 
+IPM_COLUMNS = 50_000  # from here an LP's cold solve is faster by interior point (benchmarks/bench_scale.py)
+
+
+def solver_method(setting: str, columns: int, integer: bool) -> str:
+    """simplex or ipm for the cold first stage: the setting, or with auto, by size. A MILP
+    always goes to HiGHS's branch and bound (simplex on its nodes)."""
+    if integer:
+        return "simplex"
+    if setting != "auto":
+        return setting
+    return "ipm" if columns >= IPM_COLUMNS else "simplex"
+
+
 class StageSolver:
     """Runs the lexicographic stages of a model; supports warm re-solves."""
 
@@ -91,6 +107,7 @@ class StageSolver:
         # basis is still dual feasible for the stage's objective, so dual simplex needs only
         # a few pivots (the last stage's basis, optimal for another objective, needs many).
         self._stage_basis: dict[int, object] = {}
+        self.pricing = ShippingPricer(model) if model.omitted_arcs else None  # shipping_k_nearest
 
     def set_budget(self, budget_usd: float) -> None:
         """Change the budget's right-hand side; the next solve() starts warm."""
@@ -113,6 +130,9 @@ class StageSolver:
         solution = Solution(status="optimal")
         for k, (name, sense) in enumerate(self.model.stages):
             status = self._run_stage(k, name, sense)
+            # waiting shipping links that would improve this stage go in; re-solve warm until none would
+            while status == _S.Optimal and self.pricing is not None and self.pricing.add_improving(self, name, sense):
+                status = self._run()
             if status != _S.Optimal:
                 solution.status = STATUS_NAMES.get(status, "solver_error")
                 solution.message = f"stage {k + 1} ({sense} {name}) ended {solution.status}"
@@ -131,6 +151,8 @@ class StageSolver:
         if read_back:
             self._read_back()
         solution.solve_seconds = time.perf_counter() - start
+        if self.pricing is not None:
+            solution.shipping = dataclasses.replace(self.pricing.report)
         if self._highs is not None:
             solution.iterations = int(self._highs.getInfo().simplex_iteration_count)
         return solution
@@ -138,9 +160,17 @@ class StageSolver:
     def _run_stage(self, k: int, name: str, sense: str):
         prob = self.model.prob
         if self._highs is None:  # first ever solve: PuLP builds the highspy model
+            if self.pricing is not None and self.pricing.needs_all:  # no duals to price with
+                self.pricing.build_all()
+            method = solver_method(self.model.inputs.solver_method, prob.numVariables(),
+                                   any(v.cat != "Continuous" for v in prob.variables()))
+            if method == "ipm":  # with crossover (HiGHS's default): duals, and a basis to warm-start from
+                self.solver.optionsDict.update(solver="ipm", run_crossover="on")
             with _quiet_stdout():
                 stats = prob.solve(self.solver)
             self._highs = prob.solverModel
+            if method == "ipm":  # later stages and re-solves start from the crossover's basis
+                self._highs.setOptionValue("solver", "simplex")
             exported = prob.exported_variables()
             self._column = {v.id: j for j, v in enumerate(exported)}
             self._ids = [v.id for v in exported]
@@ -161,6 +191,23 @@ class StageSolver:
         # A MILP's later stages re-choose every binary within the held floors: the final plan
         # is the cheapest that reaches stage 1's optimum, not the cheapest given stage 1's plants.
         return status
+
+    def add_columns(self, variables: list, costs: list[float], origin_rows: np.ndarray,
+                    destination_rows: np.ndarray) -> None:
+        """Shipment columns (-1 in the origin's balance row, +1 in the destination's) added to
+        the live HiGHS model, after PuLP's; the current basis stays, the new columns at 0."""
+        import highspy
+
+        k, first = len(variables), self._highs.getNumCol()
+        index = np.empty(2 * k, dtype=np.int32)
+        index[0::2], index[1::2] = origin_rows, destination_rows
+        self._highs.addCols(k, np.asarray(costs, dtype=float), np.zeros(k), np.full(k, highspy.kHighsInf), 2 * k,
+                            np.arange(0, 2 * k, 2, dtype=np.int32), index, np.tile([-1.0, 1.0], k))
+        for j, var in enumerate(variables):
+            self._column[var.id] = first + j
+            self._ids.append(var.id)
+        self._vectors.clear()  # objective vectors are rebuilt with the new columns
+        self._stage_basis.clear()  # saved bases no longer fit the model
 
     def value(self, var: pulp.LpVariable) -> float:
         """A variable's value in the latest solve(), read from HiGHS's array (whether or not it

@@ -33,7 +33,10 @@ PLAIN_KEYS = ("objective", "budget_usd", "federal_share", "target_year", "decisi
               "supply_case", "capex_case", "capex_multiplier", "import_case", "allow_new_capacity",
               "transport_usd_per_tkm", "discount_rate", "unmet_penalty_x_price", "min_plant_size",
               "existing_feeds_only", "min_value_per_musd", "timing_case", "demand_scope",
-              "feed_options", "integer")
+              "feed_options", "integer", "shipping_k_nearest", "solver_method")
+# Plain keys that choose how the model is solved, not what it answers (the optimum is the
+# same): in the resolved settings (summary.json, the inputs hash) only where they are set
+SOLVE_KEYS = ("shipping_k_nearest", "solver_method")
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ class Scenario:
         return {
             "name": self.name, "description": self.description,
             "catalog": str(self.catalog_dir) if self.catalog_dir else "shipped",
-            **{k: getattr(s, k) for k in PLAIN_KEYS},
+            **{k: getattr(s, k) for k in PLAIN_KEYS if k not in SOLVE_KEYS or k in self.values},
             "plant_size_range_tpa": list(s.plant_size_range_tpa) if s.plant_size_range_tpa else None,
             "new_build_input_forms": sorted(s.new_build_input_forms),
             "weights": dict(sorted(s.weights.items())),

@@ -1,0 +1,76 @@
+"""Pruned shipping links priced back in (models/shipping.py): the same optimum as every link."""
+import sys
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+
+import factory as f
+from models import ModelSettings, build_model, prepare
+from models.shipping import nearest_first
+from models.solve import StageSolver
+from sites import load_catalog
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from synthetic_catalog import write_synthetic_catalog  # noqa: E402
+
+Arc = namedtuple("Arc", "from_site to_site form distance_km usd_per_t")
+
+
+def test_nearest_first_keeps_each_sites_k_nearest_out_and_in():
+    arcs = [Arc("a", "b", "mixed", 10, 1), Arc("a", "c", "mixed", 5, 1), Arc("a", "d", "mixed", 50, 1),
+            Arc("e", "d", "mixed", 60, 1), Arc("e", "b", "mixed", 1, 1), Arc("a", "b", "oxide", 90, 1)]
+    built, waiting = nearest_first(arcs, 1)
+    # a->c is a's nearest mixed link out; e->b e's; b, c, d each keep their nearest in (e->b, a->c, a->d);
+    # a's only oxide link stays
+    assert built == [arcs[1], arcs[2], arcs[4], arcs[5]]
+    assert waiting == [arcs[0], arcs[3]]
+    assert nearest_first(arcs, 0) == (arcs, [])
+
+
+def far_link_catalog(folder):
+    """A mine with a cracking plant in California makes 1,000 t/yr of mixed product (500 t Nd);
+    the only separation worth the name is 2,900 km away in Alaska. The mine's nearest taker
+    (Nevada, 1 t/yr) and the Alaska mill's nearest producer (a 10 t/yr mine near Juneau) are
+    what one nearest link per site keeps: the far link must be found by pricing."""
+    juneau = {"name": "Juneau mine", "state": "AK", "latitude": 58.30, "longitude": -134.42}
+    return load_catalog(f.write_catalog(
+        folder,
+        sites=[f.site("mine"), f.site("near", allowed="sx"), f.site("far", allowed="sx"), f.site("juneau", "far", **juneau)],
+        feedstocks=[f.feed("ore", "mine", 1000, form="ore", nd=0.5, other=0.5),
+                    f.feed("ore2", "juneau", 10, form="ore", nd=0.5, other=0.5)],
+        technologies=[f.tech("crack", "ore", "mixed", 100_000), f.tech("sx", "mixed", "oxide", 100_000)],
+        site_capacity=[f.capacity("mine", "crack", 1000), f.capacity("juneau", "crack", 10),
+                       f.capacity("near", "sx", 1), f.capacity("far", "sx", 2000)],
+        demand=[f.demand("Nd", 1000)], imports=[f.imports("Nd", 0)]))
+
+
+def solve(catalog, **settings):
+    settings = ModelSettings(**settings)
+    model = build_model(prepare(catalog, settings), settings.objective)
+    return StageSolver(model).solve(), model
+
+
+def test_pricing_finds_the_far_link(tmp_path):
+    catalog = far_link_catalog(tmp_path / "cat")
+    every, _ = solve(catalog, allow_new_capacity=False)
+    pruned, model = solve(catalog, allow_new_capacity=False, shipping_k_nearest=1)
+    # hand-solved: all 500 t Nd from the mine and 5 t from Juneau are separated, at Alaska (499.5 t) and Nevada (0.5 t)
+    assert every.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    assert pruned.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    assert pruned.stage_values["annual_cost"] == pytest.approx(every.stage_values["annual_cost"], rel=1e-9)
+    assert ("mine", "far", "mixed") not in {(a.from_site, a.to_site, a.form) for a in nearest_first(
+        [a for a in prepare(catalog, ModelSettings()).arcs.itertuples(index=False)], 1)[0]}
+    assert any(key[:3] == ("mine", "far", "mixed") for key in model.shipment)
+    assert pruned.shipping.rounds >= 1 and pruned.shipping.links_added >= 1
+    assert every.shipping is None
+
+
+def test_pruned_equals_every_link_on_200_synthetic_sites(tmp_path):
+    catalog = load_catalog(write_synthetic_catalog(tmp_path / "cat", 200, seed=17))
+    every, _ = solve(catalog)
+    pruned, model = solve(catalog, shipping_k_nearest=10)
+    for name, value in every.stage_values.items():
+        assert pruned.stage_values[name] == pytest.approx(value, rel=1e-6), name
+    report = pruned.shipping
+    assert report.links_built < report.links_in_all / 2  # most links were never needed
