@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pulp
@@ -37,7 +38,16 @@ def _tie_break_weight(name: str) -> float:
 
 
 def _slug(*parts) -> str:
-    return "_".join(re.sub(r"[^A-Za-z0-9]+", "_", str(p)) for p in parts)
+    return "_".join(map(_slug_part, parts))
+
+
+@lru_cache(maxsize=65536)
+def _slug_part(part) -> str:
+    """One part of a name (site ids, forms and elements recur in thousands of names)."""
+    return _NOT_NAME.sub("_", str(part))
+
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
 @dataclass

@@ -58,6 +58,11 @@ class PortfolioModel:
             return (("net_weighted_supply", "max"), *STAGES[self.objective][1:])
         return STAGES[self.objective]
 
+    @property
+    def has_integers(self) -> bool:
+        """Binaries in the model (plant builds, chosen projects, feed options): a MILP."""
+        return any(v.cat != "Continuous" for family in (self.build, self.funded, self.develop) for v in family.values())
+
     def stage_objective(self, name: str) -> Pairs:
         """What a stage optimises. The cost stage, last in every objective, also carries a tiny
         cost per unit of every variable, different for each: where plans tie on cost (e.g. Nd

@@ -82,7 +82,7 @@ class ShippingPricer:
         """True where pricing cannot prove optimality: binaries (no duals), or a cost stage
         that is not last (a floor row on the cost would hold shipments too)."""
         m = self.model
-        return any(v.cat != "Continuous" for v in m.prob.variables()) or ("floor", COST_STAGE) in m.rows
+        return m.has_integers or ("floor", COST_STAGE) in m.rows
 
     def build_all(self) -> None:
         """Add every waiting link to the PuLP model (before its first solve)."""
