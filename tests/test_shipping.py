@@ -8,7 +8,7 @@ import pytest
 import factory as f
 from models import ModelSettings, build_model, prepare
 from models.shipping import nearest_first
-from models.solve import StageSolver
+from models.solve import IPM_COLUMNS, StageSolver, solver_method
 from sites import load_catalog
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
@@ -74,3 +74,45 @@ def test_pruned_equals_every_link_on_200_synthetic_sites(tmp_path):
         assert pruned.stage_values[name] == pytest.approx(value, rel=1e-6), name
     report = pruned.shipping
     assert report.links_built < report.links_in_all / 2  # most links were never needed
+
+
+def test_interior_point_then_pricing_reaches_the_same_optimum(tmp_path):
+    catalog = far_link_catalog(tmp_path / "cat")
+    ipm, model = solve(catalog, allow_new_capacity=False, shipping_k_nearest=1, solver_method="ipm")
+    assert ipm.optimal and ipm.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    assert any(key[:3] == ("mine", "far", "mixed") for key in model.shipment)  # priced with the crossover's duals
+
+
+def test_a_milp_builds_every_link_first(tmp_path):
+    """Binaries leave no duals to price with: every waiting link is built before the solve."""
+    catalog = far_link_catalog(tmp_path / "cat")
+    every, _ = solve(catalog, min_plant_size=True)
+    pruned, model = solve(catalog, min_plant_size=True, shipping_k_nearest=1)
+    assert model.has_integers and pruned.shipping.rounds == 0
+    assert pruned.shipping.links_built == pruned.shipping.links_in_all
+    assert pruned.stage_values["weighted_supply"] == pytest.approx(every.stage_values["weighted_supply"], rel=1e-9)
+
+
+def test_solver_method_by_size():
+    assert solver_method("auto", IPM_COLUMNS - 1, integer=False) == "simplex"
+    assert solver_method("auto", IPM_COLUMNS, integer=False) == "ipm"
+    assert solver_method("auto", 10 * IPM_COLUMNS, integer=True) == "simplex"  # branch and bound
+    assert solver_method("ipm", 10, integer=False) == "ipm"
+    assert solver_method("simplex", 10 * IPM_COLUMNS, integer=False) == "simplex"
+
+
+def test_run_summary_says_rounds_and_links(tmp_path, capsys):
+    import json
+
+    from planner.cli import main
+
+    far_link_catalog(tmp_path / "cat")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "far"\ncatalog = "cat"\nallow_new_capacity = false\nshipping_k_nearest = 1\n')
+    assert main(["run", str(scenario), "--out", str(tmp_path / "out"), "--no-map"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["shipping"]["k_nearest"] == 1 and summary["shipping"]["pricing_rounds"] >= 1
+    assert summary["settings"]["shipping_k_nearest"] == 1 and "solver_method" not in summary["settings"]
+    links = summary["shipping"]
+    assert (f"Shipping links: {links['links_built']:,} of {links['links_in_all']:,} built (each site's 1 nearest first"
+            in capsys.readouterr().out)
