@@ -39,7 +39,7 @@ class Pipeline:
     def solve(self, read_back: bool = True) -> Solution:
         """Run every stage; warm after the first time. read_back False: PuLP's variables are
         left as they were (marginal_value and StageSolver.value read HiGHS's arrays)."""
-        self.solution = self.solver.solve(read_back)
+        self.solution = self.solver.solve() if read_back else self.solver.solve(read_back=False)
         return self.solution
 
     def set_budget(self, budget_usd: float) -> None:
