@@ -162,7 +162,9 @@ class StageSolver:
         if self._highs is None:  # first ever solve: PuLP builds the highspy model
             if self.pricing is not None and self.pricing.needs_all:  # no duals to price with
                 self.pricing.build_all()
-            method = solver_method(self.model.inputs.solver_method, prob.numVariables(), self.model.has_integers)
+            # models built outside prepare() (benchmarks/orlib) may not carry the setting: auto
+            setting = getattr(self.model.inputs, "solver_method", "auto")
+            method = solver_method(setting, prob.numVariables(), self.model.has_integers)
             if method == "ipm":  # with crossover (HiGHS's default): duals, and a basis to warm-start from
                 self.solver.optionsDict.update(solver="ipm", run_crossover="on")
             with _quiet_stdout():
