@@ -65,12 +65,20 @@ def _output_table(production: pd.DataFrame, index: CatalogIndex) -> str:
     return f"<table class='ree-output'>{head}{body}</table>"
 
 
+def _award_what(row: dict, index: CatalogIndex) -> str:
+    """A plant award's technology, or a feed option award's id and kind (portfolio.csv)."""
+    option = row.get("option_id")
+    if isinstance(option, str) and option:
+        return f"Feed option {option} ({row.get('kind')})"
+    return index.technology_name(str(row.get("technology")))
+
+
 def _proposals_table(portfolio: pd.DataFrame, index: CatalogIndex) -> str:
     if not len(portfolio):
         return ""
     rows = "".join(
         f"<tr><td>{text(row.get('project_id'))}</td><td>{text(row.get('applicant'))}</td>"
-        f"<td>{text(index.technology_name(str(row.get('technology'))))}</td>"
+        f"<td>{text(_award_what(row, index))}</td>"
         f"<td class='n'>{numbers.tonnes(row.get('capacity_tpa'))}</td>"
         f"<td class='n'>{numbers.usd(row.get('federal_request_usd'))}</td></tr>"
         for row in portfolio.sort_values("project_id").to_dict("records")

@@ -54,15 +54,19 @@ _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 class Terms:
     """Sums that several families add to, closed into rows or objectives by a later family."""
 
+    # Every key below that ends in a year is per planned year (one year: the target year).
     projects_at: dict[Key, list] = field(default_factory=lambda: defaultdict(list))  # (site, tech) -> (y, t/yr)
-    capacity: dict[Key, Pairs] = field(default_factory=dict)  # (site, tech): input drawn, less new capacity
-    # (site, form, element, origin class): in +, out -
+    online: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (site, tech, year): -new capacity running
+    capacity: dict[Key, Pairs] = field(default_factory=dict)  # (site, tech, year): input drawn, less new capacity
+    # (site, form, element, origin class, year): in +, out -
     balance: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))
-    delivered: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, form) -> deliveries
+    delivered: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, form, year) -> deliveries
     budget_musd: Pairs = field(default_factory=list)  # federal $M
-    annual_cost_musd: Pairs = field(default_factory=list)  # $M/yr
-    weighted: Pairs = field(default_factory=list)  # weighted t/yr credited
-    credited_by_element: dict[str, Pairs] = field(default_factory=lambda: defaultdict(list))
+    # (variable, federal $M per unit, year it is decided): paced by the spend profile (multi-year)
+    spend_musd: list[tuple[pulp.LpVariable, float, int]] = field(default_factory=list)
+    annual_cost_musd: Pairs = field(default_factory=list)  # $M/yr, each year at its weight
+    weighted: Pairs = field(default_factory=list)  # weighted t/yr credited, each year at its weight
+    credited_by_element: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, year)
     intermediate_arcs: list = field(default_factory=list)  # links from a site where a plant puts the form out
 
 
@@ -78,7 +82,9 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
         m.funded[q.project_id] = y
         t.projects_at[(q.site_id, q.technology_id)].append((y, q.capacity_tpa))
         t.budget_musd.append((y, q.federal_usd / USD_PER_MUSD))
-        t.annual_cost_musd.append((y, q.annual_capex_usd / USD_PER_MUSD))
+        t.spend_musd.append((y, q.federal_usd / USD_PER_MUSD, inputs.timeline.decision_year))
+        t.annual_cost_musd += _yearly(m, y, q.annual_capex_usd / USD_PER_MUSD,
+                                      _online_years(m, (q.site_id, q.technology_id), inputs.timeline.decision_year))
 
 
 def build_plants(m: PortfolioModel, t: Terms) -> None:
@@ -95,9 +101,27 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(t.intermediate_arcs, m.inputs.shipping_k_nearest)
     for p in plants:
         key = (p.site_id, p.technology_id)
-        t.capacity[key] = _new_capacity(m, t, p, key) if p.buildable else []
-        if (p.site_id, p.input_form) in intermediate_at:
-            t.capacity[key] += _throughput(m, t, p, key)
+        if p.buildable:
+            _new_capacity(m, t, p, key)
+        for year in m.inputs.years:
+            t.capacity[(*key, year)] = list(t.online[(*key, year)])
+            if (p.site_id, p.input_form) in intermediate_at:
+                t.capacity[(*key, year)] += _throughput(m, t, p, key, year)
+
+
+def _yearly(m: PortfolioModel, var: pulp.LpVariable, coef: float, years) -> Pairs:
+    """A yearly cost term for each given year, at the year's weight in the objectives."""
+    weight = m.inputs.timeline.weight
+    return [(var, coef * weight[year]) for year in years]
+
+
+def _online_years(m: PortfolioModel, key: Key, decided: int) -> list[int]:
+    """Planned years in which a build of plant key decided in year `decided` runs at all (the
+    one-year model charges its capital whatever the ramp share, as it always has)."""
+    if not m.inputs.multi_year:
+        return list(m.inputs.years)
+    share = m.inputs.timeline.new_share
+    return [year for year in m.inputs.years if share.get((*key, decided, year), 0.0) > 0]
 
 
 def _output_forms(m: PortfolioModel, p) -> set[str]:
@@ -117,38 +141,56 @@ def _yields(m: PortfolioModel, p, e: str, heavy_fraction: float) -> list[tuple[s
     return [(form, heavy_fraction * routed), (p.output_form, (1.0 - heavy_fraction) * rec)]
 
 
-def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
-    """new_p, as capacity terms (-ramp share x new_p: a plant decided in decision_year runs
-    at its ramp curve's share in the target year); with proposals, what the funded ones add."""
+def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> None:
+    """new_p (the nameplate added over all years) and new_{p,y} per year a build may be decided
+    (one year: new_p itself); each year's capacity terms -ramp share x new_{p,y} (a build decided
+    in y first produces in y + lead time and runs at its ramp curve's share, within its life);
+    with proposals, what the funded ones add."""
+    timeline = m.inputs.timeline
     name = _slug("new", len(m.new_capacity), *key)
+    years = timeline.build_years[key]
     if key in t.projects_at:
         v = m.new_capacity[key] = m.prob.add_variable(name, 0)
         m.row("project_capacity", key, [(v, 1.0), *((y, -tpa) for y, tpa in t.projects_at[key])], "==", 0.0)
-        return [(v, -p.new_share)]
-    v = m.new_capacity[key] = m.prob.add_variable(name, 0, p.max_new_tpa)
-    t.budget_musd.append((v, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
-    t.annual_cost_musd.append((v, p.annual_capex_usd_per_tpa / USD_PER_MUSD))
-    if m.inputs.discrete_sizes:  # 0, or a plant between min and max size
-        b = m.build[key] = m.prob.add_variable(_slug("build", len(m.build), *key), 0, 1,
-                                               cat="Binary" if m.inputs.integer else "Continuous")
-        m.row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
-        m.row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
-    return [(v, -p.new_share)]
+    else:
+        v = m.new_capacity[key] = m.prob.add_variable(name, 0, p.max_new_tpa)
+        t.budget_musd.append((v, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD))
+        if m.inputs.discrete_sizes:  # 0, or a plant between min and max size
+            b = m.build[key] = m.prob.add_variable(_slug("build", len(m.build), *key), 0, 1,
+                                                   cat="Binary" if m.inputs.integer else "Continuous")
+            m.row("min_size", key, [(v, 1.0), (b, -p.min_size_tpa)], ">=", 0.0)
+            m.row("max_size", key, [(v, 1.0), (b, -p.max_new_tpa)], "<=", 0.0)
+    by_year = {years[0]: v} if len(years) == 1 else {y: m.prob.add_variable(f"{name}_b{y}", 0) for y in years}
+    if len(years) > 1:
+        m.row("new_total", key, [(v, 1.0), *((x, -1.0) for x in by_year.values())], "==", 0.0)
+    for decided, x in by_year.items():
+        m.new_by_year[(*key, decided)] = x
+        if key not in t.projects_at:
+            t.spend_musd.append((x, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD, decided))
+            t.annual_cost_musd += _yearly(m, x, p.annual_capex_usd_per_tpa / USD_PER_MUSD,
+                                          _online_years(m, key, decided))
+        for year in m.inputs.years:
+            share = timeline.new_share[(*key, decided, year)]
+            if share or len(m.inputs.years) == 1:
+                t.online[(*key, year)].append((x, -share))
 
 
-def _throughput(m: PortfolioModel, t: Terms, p, key: Key) -> Pairs:
+def _throughput(m: PortfolioModel, t: Terms, p, key: Key, year: int) -> Pairs:
     """x_{p,e,o}: drawn from the site's stock of p's input form of origin class o, recovered
     into its output (or routed) form, keeping the origin class."""
     capacity: Pairs = []
+    at = m.at(year)
+    weight = m.inputs.timeline.weight[year]
     for e in ELEMENTS:
         for o in m.inputs.origins:
-            x = m.throughput[(*key, e, o)] = m.prob.add_variable(_slug("proc", len(m.throughput), *key, e, o), 0)
+            x = at.throughput[(*key, e, o)] = m.prob.add_variable(
+                m.named(_slug("proc", len(at.throughput), *key, e, o), year), 0)
             capacity.append((x, 1.0))
-            t.balance[(p.site_id, p.input_form, e, o)].append((x, -1.0))
+            t.balance[(p.site_id, p.input_form, e, o, year)].append((x, -1.0))
             for form, coef in _yields(m, p, e, m.inputs.heavy_other_mixed):
-                t.balance[(p.site_id, form, e, o)].append((x, coef))
+                t.balance[(p.site_id, form, e, o, year)].append((x, coef))
             if p.opex_usd_per_t:
-                t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD))
+                t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD * weight))
     return capacity
 
 
@@ -169,29 +211,35 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
     for p in inputs.plants.itertuples(index=False):
         takers[p.input_form].append(p)
     arc_usd = {(a.from_site, a.to_site, a.form): a.usd_per_t for a in inputs.arcs.itertuples(index=False)}
-    for f in inputs.feeds.itertuples(index=False):
-        u = m.feed_use[f.feedstock_id] = m.prob.add_variable(_slug("feed", f.feedstock_id), 0, f.supply_tpa)
-        dispatch: Pairs = [(u, 1.0)]
-        shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
-        for p in (p for p in takers[f.form] if may_take(f, p)):
-            usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
-            if usd_per_t is not None:
-                dispatch.append((_feed_delivery(m, t, f, p, shares, usd_per_t), -1.0))
-        m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0)
+    for year in inputs.years:
+        at = m.at(year)
+        for f in inputs.feeds.itertuples(index=False):
+            supply = inputs.timeline.supply_tpa[(f.feedstock_id, year)]
+            u = at.feed_use[f.feedstock_id] = m.prob.add_variable(m.named(_slug("feed", f.feedstock_id), year), 0,
+                                                                  supply)
+            dispatch: Pairs = [(u, 1.0)]
+            shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
+            for p in (p for p in takers[f.form] if may_take(f, p)):
+                usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
+                if usd_per_t is not None:
+                    dispatch.append((_feed_delivery(m, t, f, p, shares, usd_per_t, year), -1.0))
+            m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0, year)
 
 
-def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], usd_per_t: float) -> pulp.LpVariable:
+def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], usd_per_t: float,
+                   year: int) -> pulp.LpVariable:
     """q_{k,p}: feed k delivered into plant p; fills p's capacity (shares sum to 1)."""
     key = (f.feedstock_id, p.site_id, p.technology_id)
-    d = m.feed_delivery[key] = m.prob.add_variable(_slug("feedin", len(m.feed_delivery), *key), 0)
-    t.capacity[(p.site_id, p.technology_id)].append((d, 1.0))
+    at = m.at(year)
+    d = at.feed_delivery[key] = m.prob.add_variable(m.named(_slug("feedin", len(at.feed_delivery), *key), year), 0)
+    t.capacity[(p.site_id, p.technology_id, year)].append((d, 1.0))
     per_t = usd_per_t + p.opex_usd_per_t
     if per_t:
-        t.annual_cost_musd.append((d, per_t / USD_PER_MUSD))
+        t.annual_cost_musd.append((d, per_t / USD_PER_MUSD * m.inputs.timeline.weight[year]))
     for e, share in shares.items():
         if share:
             for form, coef in _yields(m, p, e, f.heavy_other_fraction):
-                t.balance[(p.site_id, form, e, f.origin_class)].append((d, share * coef))
+                t.balance[(p.site_id, form, e, f.origin_class, year)].append((d, share * coef))
     return d
 
 
@@ -217,100 +265,154 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
     inputs = m.inputs
     if inputs.options is None or inputs.options.empty:
         return
-    added: dict[str, Pairs] = defaultdict(list)
+    timeline = inputs.timeline
+    added: dict[Key, Pairs] = defaultdict(list)  # (feedstock, year) -> what options add
     for o in inputs.options.itertuples(index=False):
-        y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
+        decided = timeline.option_years[o.option_id]
+        if len(decided) == 1:
+            y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
+            by_year = {decided[0]: (y, x)}
+        else:  # develop[o] = the sum of develop[o, y] over the years it may be decided (at most one)
+            y = m.prob.add_variable(_slug("develop", "option", o.option_id), 0, 1)
+            x = m.prob.add_variable(_slug("added", "option", o.option_id), 0)
+            by_year = {d: fixed_charge(m, "option", (o.option_id, d), o.added_tpa, o.min_fraction, inputs.integer)
+                       for d in decided}
+            m.row("option_total", (o.option_id,), [(y, 1.0), *((yd, -1.0) for yd, _ in by_year.values())], "==", 0.0)
+            m.row("option_added_total", (o.option_id,), [(x, 1.0), *((xd, -1.0) for _, xd in by_year.values())],
+                  "==", 0.0)
         m.develop[o.option_id], m.feed_added[o.option_id] = y, x
-        added[o.feedstock_id].append((x, -o.ramp_share))
+        if o.project_id:  # a feed-option application: funded as a project (built, or chosen)
+            m.funded[o.project_id] = y
+            if inputs.project_mode == "fixed":
+                y.lowBound = 1
         t.budget_musd.append((y, o.federal_usd / USD_PER_MUSD))
-        t.annual_cost_musd.append((y, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD))
-        if o.opex_usd_per_t:
-            t.annual_cost_musd.append((x, o.ramp_share * o.opex_usd_per_t / USD_PER_MUSD))
-    supply = inputs.feeds.set_index("feedstock_id")["supply_tpa"]
-    for k in sorted(added):
-        u = m.feed_use[k]
+        lead = o.first_output_year - timeline.decision_year
+        for d, (yd, xd) in by_year.items():
+            m.develop_by_year[(o.option_id, d)], m.added_by_year[(o.option_id, d)] = yd, xd
+            t.spend_musd.append((yd, o.federal_usd / USD_PER_MUSD, d))
+            # its yearly costs run from its first output (always, in a one-year model)
+            running = [year for year in inputs.years if year >= d + lead]
+            t.annual_cost_musd += _yearly(m, yd, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running)
+            for year in inputs.years:
+                share = timeline.option_share[(o.option_id, d, year)]
+                added[(o.feedstock_id, year)].append((xd, -share))
+                if o.opex_usd_per_t and year in running:
+                    t.annual_cost_musd.append((xd, share * o.opex_usd_per_t / USD_PER_MUSD * timeline.weight[year]))
+    for k, year in sorted(added, key=lambda ky: (ky[1], ky[0])):
+        u = m.at(year).feed_use[k]
         u.upBound = None
-        m.row("feed_supply", (k,), [(u, 1.0), *added[k]], "<=", float(supply[k]))
+        m.row("feed_supply", (k,), [(u, 1.0), *added[(k, year)]], "<=", float(timeline.supply_tpa[(k, year)]), year)
 
 
 def build_capacity(m: PortfolioModel, t: Terms) -> None:
     """capacity_limit[p]: input drawn and delivered, less new capacity, within existing capacity."""
-    for p in m.inputs.plants.itertuples(index=False):
-        key = (p.site_id, p.technology_id)
-        m.row("capacity_limit", key, t.capacity[key], "<=", p.existing_available_tpa)
+    existing = m.inputs.timeline.existing_available_tpa
+    for year in m.inputs.years:
+        for p in m.inputs.plants.itertuples(index=False):
+            key = (p.site_id, p.technology_id)
+            m.row("capacity_limit", key, t.capacity[(*key, year)], "<=", existing[(*key, year)], year)
 
 
 def build_shipments(m: PortfolioModel, t: Terms) -> None:
     """s_{a,e,o}: intermediate product shipped along a link, out of one site's balance into
     another's, keeping its origin class."""
-    for a in t.intermediate_arcs:
-        for e in ELEMENTS:
-            for o in m.inputs.origins:
-                key, balance, cost_musd = shipment_column(a, e, o)
-                s = m.shipment[key] = m.prob.add_variable(_slug("ship", len(m.shipment), *key), 0)
-                for row, coefficient in balance:
-                    t.balance[row].append((s, coefficient))
-                t.annual_cost_musd.append((s, cost_musd))
+    for year in m.inputs.years:
+        at = m.at(year)
+        for a in t.intermediate_arcs:
+            for e in ELEMENTS:
+                for o in m.inputs.origins:
+                    key, balance, cost_musd = shipment_column(m, a, e, o, year)
+                    s = at.shipment[key] = m.prob.add_variable(m.named(_slug("ship", len(at.shipment), *key), year), 0)
+                    for row, coefficient in balance:
+                        t.balance[row].append((s, coefficient))
+                    t.annual_cost_musd.append((s, cost_musd))
 
 
-def shipment_column(a, e: str, o: str) -> tuple[Key, list[tuple[Key, float]], float]:
-    """One shipment's column: its key, its entries in the balance rows (out of the origin
-    site's, into the destination's) and its annual cost in $M per t. The column generation
-    of models/shipping.py adds priced links with the same column."""
-    return ((a.from_site, a.to_site, a.form, e, o), [((a.from_site, a.form, e, o), -1.0), ((a.to_site, a.form, e, o), 1.0)],
-            a.usd_per_t / USD_PER_MUSD)
+def shipment_column(m: PortfolioModel, a, e: str, o: str, year: int) -> tuple[Key, list[tuple[Key, float]], float]:
+    """One year's shipment column: its key (the year is m.at(year)'s), its entries in that
+    year's balance rows (out of the origin site's, into the destination's; Terms.balance keys)
+    and its annual cost in $M per t at the year's weight. The column generation of
+    models/shipping.py adds priced links with the same column."""
+    weight = m.inputs.timeline.weight[year]
+    return ((a.from_site, a.to_site, a.form, e, o),
+            [((a.from_site, a.form, e, o, year), -1.0), ((a.to_site, a.form, e, o, year), 1.0)],
+            a.usd_per_t / USD_PER_MUSD * weight)
 
 
 def build_deliveries(m: PortfolioModel, t: Terms) -> None:
     """d_{i,f,e,o}: separated oxide and metal delivered to users; k_{i,f,e,o}: routed product
     (heavy concentrate) stocked or sold as concentrate, never credited. Mixed product cannot leave."""
     routed = {form for form, _ in m.inputs.routes.values()} - set(PRODUCT_FORMS)
-    for key in sorted(k for k in t.balance if k[1] in PRODUCT_FORMS):
-        d = m.delivery[key] = m.prob.add_variable(_slug("deliver", len(m.delivery), *key), 0)
-        t.balance[key].append((d, -1.0))
-        t.delivered[(key[2], key[1])].append((d, 1.0))
-    for key in sorted(k for k in t.balance if k[1] in routed):
-        k_var = m.stock[key] = m.prob.add_variable(_slug("stock", len(m.stock), *key), 0)
-        t.balance[key].append((k_var, -1.0))
+    for year in m.inputs.years:
+        at = m.at(year)
+        for key in sorted(k[:-1] for k in t.balance if k[1] in PRODUCT_FORMS and k[-1] == year):
+            d = at.delivery[key] = m.prob.add_variable(m.named(_slug("deliver", len(at.delivery), *key), year), 0)
+            t.balance[(*key, year)].append((d, -1.0))
+            t.delivered[(key[2], key[1], year)].append((d, 1.0))
+        for key in sorted(k[:-1] for k in t.balance if k[1] in routed and k[-1] == year):
+            k_var = at.stock[key] = m.prob.add_variable(m.named(_slug("stock", len(at.stock), *key), year), 0)
+            t.balance[(*key, year)].append((k_var, -1.0))
 
 
 def build_balances(m: PortfolioModel, t: Terms) -> None:
     """balance[i, f, e]: what plants put out and ships bring equals what plants draw, ships
     take away and users receive, per site, form and element."""
-    for key in sorted(t.balance):
-        m.row("balance", key, t.balance[key], "==", 0.0)
+    for key in sorted(t.balance, key=lambda k: (k[-1], k)):
+        m.row("balance", key[:-1], t.balance[key], "==", 0.0, key[-1])
 
 
 def build_demand(m: PortfolioModel, t: Terms) -> None:
     """Per (element, form) with demand: credited domestic supply (capped by delivery), imports
     and unmet demand add up to demand; imports and unmet demand are priced in the cost."""
     inputs = m.inputs
-    for (e, form), demand in inputs.demand_t.items():
-        c = m.prob.add_variable(_slug("credited", e, form), 0)
-        i = m.prob.add_variable(_slug("imports", e, form), 0, inputs.imports_t[(e, form)])
-        u = m.prob.add_variable(_slug("unmet", e, form), 0)
-        m.credited[(e, form)], m.imports[(e, form)], m.unmet[(e, form)] = c, i, u
-        m.row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in t.delivered[(e, form)])], "<=", 0.0)
-        m.row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand)
-        t.weighted.append((c, inputs.weights[e]))
-        t.credited_by_element[e].append((c, 1.0))
-        t.annual_cost_musd.append((i, inputs.price_usd_per_t[e] / USD_PER_MUSD))
-        t.annual_cost_musd.append((u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD))
+    timeline = inputs.timeline
+    for year in inputs.years:
+        at, weight = m.at(year), timeline.weight[year]
+        for (e, form), demand in timeline.demand_t[year].items():
+            c = m.prob.add_variable(m.named(_slug("credited", e, form), year), 0)
+            i = m.prob.add_variable(m.named(_slug("imports", e, form), year), 0, timeline.imports_t[year][(e, form)])
+            u = m.prob.add_variable(m.named(_slug("unmet", e, form), year), 0)
+            at.credited[(e, form)], at.imports[(e, form)], at.unmet[(e, form)] = c, i, u
+            m.row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in t.delivered[(e, form, year)])], "<=",
+                  0.0, year)
+            m.row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand, year)
+            t.weighted.append((c, inputs.weights[e] * weight))
+            t.credited_by_element[(e, year)].append((c, 1.0))
+            t.annual_cost_musd.append((i, inputs.price_usd_per_t[e] / USD_PER_MUSD * weight))
+            t.annual_cost_musd.append((u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD * weight))
 
 
 def build_budget(m: PortfolioModel, t: Terms) -> None:
-    """budget: federal $M of new capacity (or of funded proposals) within the budget."""
+    """budget: federal $M of new capacity (or of funded proposals) within the budget. With more
+    than one year, appropriation[Y]: federal $M spent by the end of year Y (each build's
+    federal share paced by the spend profile from the year it is decided) within what was
+    appropriated by then; unspent money carries forward."""
     m.row("budget", (), t.budget_musd, "<=", m.inputs.budget_usd / USD_PER_MUSD)
+    if not m.inputs.multi_year or not m.inputs.timeline.appropriations_usd:
+        return  # no appropriations declared: the whole budget is there from the decision year
+    timeline = m.inputs.timeline
+    profile = timeline.spend_profile
+    cumulative = [sum(profile[: i + 1]) for i in range(len(profile))]
+    last = max(y for _, _, y in t.spend_musd) + len(profile) - 1 if t.spend_musd else timeline.decision_year
+    appropriated = 0.0
+    for year in range(timeline.decision_year, last + 1):
+        appropriated += timeline.appropriations_usd.get(year, 0.0)
+        pairs = [(v, musd * cumulative[min(year - decided, len(profile) - 1)])
+                 for v, musd, decided in t.spend_musd if decided <= year]
+        m.row("appropriation", (year,), pairs, "<=", appropriated / USD_PER_MUSD)
 
 
 def build_reliance(m: PortfolioModel, t: Terms) -> None:
     """min_import_reliance only: ρ at least each magnet element's share of demand not credited."""
-    if m.objective != "min_import_reliance":
+    if m.objective not in ("min_import_reliance", "min_worst_year_reliance"):
         return
     r = m.max_import_reliance = m.prob.add_variable("max_import_reliance", 0)
-    for e in sorted(t.credited_by_element):
-        total = sum(v for (el, _), v in m.inputs.demand_t.items() if el == e)  # floats, not PuLP terms
-        m.row("reliance_limit", (e,), [*t.credited_by_element[e], (r, total)], ">=", total)
+    timeline = m.inputs.timeline
+    # min_import_reliance: the target year's elements; min_worst_year_reliance: every year's
+    years = set(m.inputs.years) if m.objective == "min_worst_year_reliance" else {timeline.report_year}
+    for e, year in sorted((k for k in t.credited_by_element if k[1] in years), key=lambda k: (k[1], k[0])):
+        total = sum(v for (el, _), v in timeline.demand_t[year].items() if el == e)  # floats, not PuLP terms
+        m.row("reliance_limit", (e,), [*t.credited_by_element[(e, year)], (r, total)], ">=", total, year)
 
 
 def build_objectives(m: PortfolioModel, t: Terms) -> None:
@@ -324,7 +426,8 @@ def build_objectives(m: PortfolioModel, t: Terms) -> None:
         m.objectives["max_import_reliance"] = [(m.max_import_reliance, 1.0)]
     m.objectives["tie_break"] = [(v, TIE_BREAK_MUSD * _tie_break_weight(v.name)) for v in m.prob.variables()]
     foreign = m.inputs.feeds.loc[m.inputs.feeds["origin_class"] == "foreign", "feedstock_id"]
-    m.objectives["tie_break"] += [(m.feed_use[k], FOREIGN_FEED_TIE_MUSD) for k in foreign]
+    for year in m.inputs.years:
+        m.objectives["tie_break"] += [(m.at(year).feed_use[k], FOREIGN_FEED_TIE_MUSD) for k in foreign]
 
 
 def build_floors(m: PortfolioModel, t: Terms) -> None:

@@ -20,17 +20,14 @@ STAGES = {
     "max_weighted_supply": (("weighted_supply", "max"), ("annual_cost", "min")),
     "min_import_reliance": (("max_import_reliance", "min"), ("weighted_supply", "max"), ("annual_cost", "min")),
     "min_cost": (("annual_cost", "min"),),
+    "min_worst_year_reliance": (("max_import_reliance", "min"), ("weighted_supply", "max"), ("annual_cost", "min")),
 }
 
 
 @dataclass
-class PortfolioModel:
-    """A built PuLP model plus the maps from domain keys to its variables and rows."""
+class YearVars:
+    """One planned year's operating variables (flows, feed use, demand), keyed as in a one-year model."""
 
-    inputs: ModelInputs
-    objective: str
-    prob: pulp.LpProblem
-    new_capacity: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech)
     # (site, tech, element, origin class): input drawn from the site's stock of intermediate product
     throughput: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     feed_use: dict[str, pulp.LpVariable] = field(default_factory=dict)  # feedstock_id
@@ -42,15 +39,64 @@ class PortfolioModel:
     credited: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (element, form)
     imports: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     unmet: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+
+
+@dataclass
+class PortfolioModel:
+    """A built PuLP model plus the maps from domain keys to its variables and rows."""
+
+    inputs: ModelInputs
+    objective: str
+    prob: pulp.LpProblem
+    new_capacity: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech): nameplate added
+    # (site, tech, year decided): what a year's build adds (one year: new_capacity itself)
+    new_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    year_vars: dict[int, YearVars] = field(default_factory=dict)  # planned year -> its operating variables
     build: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech) binaries, discrete sizing
     funded: dict[str, pulp.LpVariable] = field(default_factory=dict)  # project_id -> share funded (0/1)
     develop: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> developed (0/1)
     feed_added: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> nameplate t/yr added
+    # (option_id, year decided) -> developed then / t/yr added (one year: develop and feed_added themselves)
+    develop_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    added_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     max_import_reliance: pulp.LpVariable | None = None
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
     # intermediate links not built yet (shipping_k_nearest): models/shipping.py prices them in
     omitted_arcs: list = field(default_factory=list)
     objectives: dict[str, Pairs] = field(default_factory=dict)
+
+    def at(self, year: int) -> YearVars:
+        """A planned year's operating variables."""
+        return self.year_vars.setdefault(year, YearVars())
+
+    @property
+    def report(self) -> YearVars:
+        """The target year's: what the one-year tables (capacity.csv, elements.csv ...) read."""
+        return self.at(self.inputs.timeline.report_year)
+
+    # the one-year tables read the target year's variables under their one-year names
+    throughput = property(lambda self: self.report.throughput)
+    feed_use = property(lambda self: self.report.feed_use)
+    feed_delivery = property(lambda self: self.report.feed_delivery)
+    shipment = property(lambda self: self.report.shipment)
+    delivery = property(lambda self: self.report.delivery)
+    stock = property(lambda self: self.report.stock)
+    credited = property(lambda self: self.report.credited)
+    imports = property(lambda self: self.report.imports)
+    unmet = property(lambda self: self.report.unmet)
+
+    def named(self, name: str, year: int) -> str:
+        """A per-year variable's name: the one-year name, with the year when there are several."""
+        return f"{name}_y{year}" if self.inputs.multi_year else name
+
+    def available_tpa(self, key: Key, year: int, read=lambda var: var.varValue or 0.0) -> float:
+        """Plant key's capacity running in a year: existing after ramp-up plus each year's builds
+        at their ramp share, at the solved values."""
+        timeline = self.inputs.timeline
+        out = timeline.existing_available_tpa[(*key, year)]
+        for decided in timeline.build_years.get(key, ()):
+            out += timeline.new_share[(*key, decided, year)] * read(self.new_by_year[(*key, decided)])
+        return out
 
     @property
     def stages(self) -> tuple[tuple[str, str], ...]:
@@ -76,16 +122,28 @@ class PortfolioModel:
         reader uses. read: how a variable's value is read (raw, or as the tables report it)."""
         return float(sum(coef * read(var) for var, coef in self.objectives["weighted_supply"]))
 
-    def row(self, kind: str, key: Key, pairs: Pairs, sense: str, rhs: float) -> None:
-        """Add one constraint, named and filed under (kind, *key) in rows."""
-        name = _slug(kind, len(self.rows), *key)
+    def row(self, kind: str, key: Key, pairs: Pairs, sense: str, rhs: float, year: int | None = None) -> None:
+        """Add one constraint, named and filed under (kind, *key) in rows. A per-year row of a
+        multi-year model is filed under (kind, *key, year), and the target year's also under
+        (kind, *key), where the one-year tables look for it."""
+        multi = year is not None and self.inputs.multi_year
+        name = _slug(kind, len(self.rows), *key, *((year,) if multi else ()))
         expr = pulp.LpAffineExpression.from_list(pairs)
         constraint = {"<=": expr <= rhs, ">=": expr >= rhs, "==": expr == rhs}[sense]
         self.prob.addConstraint(constraint, name)
+        if multi:
+            self.rows[(kind, *key, year)] = name
+            if year != self.inputs.timeline.report_year:
+                return
         self.rows[(kind, *key)] = name
 
     def constraint(self, kind: str, *key) -> pulp.LpConstraint:
         return self.prob.get_constraint_by_name(self.rows[(kind, *key)])
+
+    def year_constraint(self, kind: str, *key, year: int) -> pulp.LpConstraint:
+        """A per-year row (row(..., year)): filed with its year in a multi-year model, without
+        it in the one-year model."""
+        return self.constraint(kind, *key, *((year,) if self.inputs.multi_year else ()))
 
 
 def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:

@@ -77,19 +77,56 @@ class ModelInputs:
     integer: bool = True  # False: binaries relaxed to [0, 1] (LP relaxation)
     shipping_k_nearest: int = 0  # intermediate links offered first per site and form (0: all; models/shipping.py)
     solver_method: str = "auto"  # auto, simplex or ipm: how the cold stage is solved (models/solve.py)
+    timeline: Timeline = None  # the years planned and each year's numbers (one year: the target year's)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.timeline.years
+
+    @property
+    def multi_year(self) -> bool:
+        return len(self.timeline.years) > 1
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The years planned and what changes from year to year (docs/model.md, "Years"). With one
+    year (the target year) every number is the one-year model's own, so that model is this
+    one's special case."""
+
+    years: tuple[int, ...]
+    report_year: int  # target_year: the year the one-year tables report
+    decision_year: int
+    weight: dict[int, float]  # year -> (1 + r)^-(t - first) / sum of those: objectives are per-year averages
+    build_years: dict[tuple[str, str], tuple[int, ...]]  # buildable (site, tech) -> years a build may be decided
+    # (site, tech, build year, year) -> share of nameplate running: ramp curve from build year
+    # + lead time, 0 after the technology's life
+    new_share: dict[tuple[str, str, int, int], float]
+    existing_available_tpa: dict[tuple[str, str, int], float]  # (site, tech, year) -> t/yr after ramp-up
+    supply_tpa: dict[tuple[str, int], float]  # (feedstock, year) -> usable t/yr
+    option_years: dict[str, tuple[int, ...]]  # option -> years its development may be decided
+    # (option, year decided, year) -> ramp share of what it adds (its feed's curve from decision + lead time)
+    option_share: dict[tuple[str, int, int], float]
+    demand_t: dict[int, dict[tuple[str, str], float]]  # year -> (element, form) -> t/yr, positive only
+    imports_t: dict[int, dict[tuple[str, str], float]]
+    demand_basis: dict[int, str]  # year -> how its demand was found (anchor, interpolated, held)
+    spend_profile: tuple[float, ...]  # share of a build's federal $ spent in its decision year, the next, ...
+    # year -> federal $ appropriated that year; empty: the whole budget in the decision year, which
+    # the budget row alone expresses (so a budget sweep moves it)
+    appropriations_usd: dict[int, float]
 
 
 PLANT_COLUMNS = [
     "site_id", "technology_id", "input_form", "output_form", "existing_tpa", "buildable",
     "max_new_tpa", "min_size_tpa", "capex_usd_per_tpa", "annual_capex_usd_per_tpa", "opex_usd_per_t",
-    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis",
+    "owner", "toll_processing", "existing_available_tpa", "new_share", "capex_basis", "first_new_output_year",
 ]
 FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", *[f"share_{e.lower()}" for e in ELEMENTS],
                 "nameplate_tpa", "first_output_year", "ramp_share", "foreign_share", "origin", "origin_class",
                 "origin_country", "owner", "captive", "heavy_other_fraction"]
 OPTION_COLUMNS = ["option_id", "feedstock_id", "kind", "added_tpa", "min_fraction", "first_output_year", "ramp_share",
                   "capex_usd", "federal_usd", "annual_capex_usd", "fixed_opex_usd_per_yr", "opex_usd_per_t",
-                  "success_probability", "capex_dollar_year", "capex_study_usd"]
+                  "success_probability", "capex_dollar_year", "capex_study_usd", "project_id", "applicant"]
 PROJECT_COLUMNS = ["project_id", "applicant", "site_id", "technology_id", "capacity_tpa", "federal_usd", "capex_usd"]
 
 
@@ -100,7 +137,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     sites = pd.DataFrame(sites.drop(columns="geometry")).sort_values("site_id").reset_index(drop=True)
     techs = catalog.technologies[~catalog.technologies["technology_id"].isin(settings.exclude_technologies)]
     techs = techs.set_index("technology_id").sort_index()
-    projects = pd.DataFrame([vars(p) for p in settings.projects], columns=PROJECT_COLUMNS)
+    projects = pd.DataFrame([vars(p) for p in settings.projects if not p.is_option], columns=PROJECT_COLUMNS)
     plants = _plants(catalog, settings, sites, techs, projects, rate)
     options = _options(catalog, settings, sites, rate)
     feeds = _feeds(catalog, settings, sites, also=set(options["feedstock_id"]))
@@ -109,6 +146,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     demand, imports = _demand_and_imports(catalog, settings, magnet=tuple(weights))
     penalty_x = _setting(settings.unmet_penalty_x_price, catalog, "unmet_penalty_x_price")
     origins = (DOMESTIC, FOREIGN) if (feeds["origin_class"] == FOREIGN).any() else (DOMESTIC,)
+    timeline = _timeline(catalog, settings, techs, plants, feeds, options, demand, imports, tuple(weights))
     return ModelInputs(
         sites=sites,
         plants=plants,
@@ -133,6 +171,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         demand_scope=settings.demand_scope,
         options=options,
         integer=settings.integer,
+        timeline=timeline,
         shipping_k_nearest=settings.shipping_k_nearest,
         solver_method=settings.solver_method,
     )
@@ -158,12 +197,13 @@ def _setting(value: float | None, catalog: Catalog, parameter: str) -> float:
 def _buildable(settings: ModelSettings, sites: pd.DataFrame, techs: pd.DataFrame,
                projects: pd.DataFrame) -> set[tuple[str, str]]:
     """(site, technology) pairs that may get new capacity: the proposals' as made (the reviewer's
-    checks say what is odd about them), else allowed technologies ready by the target year."""
-    if len(projects):
+    checks say what is odd about them), else allowed technologies ready by the last year planned."""
+    if settings.projects:  # proposals (plants, feed options or both): nothing else is built
         return set(zip(projects["site_id"], projects["technology_id"]))
     if not settings.allow_new_capacity:
         return set()
-    in_time = set(techs.index[settings.decision_year + techs["lead_time_years"] <= settings.target_year])
+    last = max(settings.planning_years)
+    in_time = set(techs.index[settings.decision_year + techs["lead_time_years"] <= last])
     if settings.new_build_input_forms:
         in_time &= set(techs.index[techs["input_form"].isin(settings.new_build_input_forms)])
     buildable: set[tuple[str, str]] = set()
@@ -197,18 +237,21 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
             "opex_usd_per_t": float(t["opex_usd_per_t"]),
             "owner": owner, "toll_processing": toll, "existing_available_tpa": available,
             "new_share": ramp_share(curves, t["ramp_curve"], first_new, settings.target_year), "capex_basis": basis,
+            "first_new_output_year": first_new,
         })
     return pd.DataFrame(rows, columns=PLANT_COLUMNS)
 
 
-def _existing(catalog: Catalog, settings: ModelSettings) -> dict[tuple[str, str], tuple[float, float, str, bool]]:
-    """(site, technology) -> (nameplate t/yr, t/yr available in the target year after ramp-up,
-    owner, toll_processing) of the capacity already built or funded."""
+def _existing(catalog: Catalog, settings: ModelSettings,
+              year: int | None = None) -> dict[tuple[str, str], tuple[float, float, str, bool]]:
+    """(site, technology) -> (nameplate t/yr, t/yr available in the target year (or year) after
+    ramp-up, owner, toll_processing) of the capacity already built or funded."""
+    year = settings.target_year if year is None else year
     first_col, share_col = TIMING_COLUMNS[settings.timing_case]
     curves = ramp_curves(catalog, share_col)
     out: dict[tuple[str, str], tuple[float, float, str, bool]] = {}
     for r in catalog.site_capacity.sort_values(["site_id", "technology_id"]).itertuples(index=False):
-        share = ramp_share(curves, r.ramp_curve, getattr(r, f"first_output_year_{first_col}"), settings.target_year)
+        share = ramp_share(curves, r.ramp_curve, getattr(r, f"first_output_year_{first_col}"), year)
         nameplate, available, _, _ = out.get((r.site_id, r.technology_id), (0.0, 0.0, "", True))
         out[(r.site_id, r.technology_id)] = (nameplate + float(r.existing_tpa),
                                              available + float(r.existing_tpa) * share, r.owner, bool(r.toll_processing))
@@ -236,7 +279,7 @@ def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also:
     first_col, share_col = TIMING_COLUMNS[settings.timing_case]
     curves = ramp_curves(catalog, share_col)
     feeds = catalog.feedstocks.assign(first_output_year=catalog.feedstocks[f"first_output_year_{first_col}"])
-    by = settings.decision_year if settings.existing_feeds_only else settings.target_year
+    by = _feeds_by(settings)
     in_time = feeds["first_output_year"] <= by
     feeds = feeds[feeds["site_id"].isin(sites["site_id"]) & (in_time | feeds["feedstock_id"].isin(also))
                   & ~feeds["feedstock_id"].isin(settings.exclude_feedstocks)].copy()
@@ -256,26 +299,31 @@ def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also:
     return feeds[FEED_COLUMNS].sort_values("feedstock_id").reset_index(drop=True)
 
 
+def _feeds_by(settings: ModelSettings) -> int:
+    """Feeds running by this year are in the model: the decision year with existing_feeds_only,
+    else the last year planned (the target year in a one-year run)."""
+    return settings.decision_year if settings.existing_feeds_only else max(settings.planning_years)
+
+
 def _options(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, rate: float) -> pd.DataFrame:
     """Feed options whose first added output (decision_year + lead time) reaches the target year,
     at kept feeds, with capex escalated to catalog dollars (cost_index.csv, its last year) and
     the added supply's ramp share (the feed's curve) in the target year. None when the
     scenario leaves feed_options off, keeps existing feeds only or allows no new capacity."""
     table = catalog.feed_options
-    if not settings.feed_options or settings.existing_feeds_only or not settings.allow_new_capacity:
+    applied = {p.option_id: p for p in settings.projects if p.is_option}
+    if settings.projects:  # proposals: only the options applied for, at the scale and money applied for
+        table = table[table["option_id"].isin(applied)]
+    elif not settings.feed_options or settings.existing_feeds_only or not settings.allow_new_capacity:
         table = table.iloc[0:0]
-    first_col, share_col = TIMING_COLUMNS[settings.timing_case]
-    curves = ramp_curves(catalog, share_col)
+    curves = ramp_curves(catalog, TIMING_COLUMNS[settings.timing_case][1])
     feeds = catalog.feedstocks.set_index("feedstock_id")
     kept = set(feeds.index[feeds["site_id"].isin(sites["site_id"])]) - set(settings.exclude_feedstocks)
-    index = catalog.cost_index.set_index("year")["index"].astype(float)
     rows = []
     for o in table.sort_values("option_id").itertuples(index=False):
-        first = settings.decision_year + float(getattr(o, f"lead_time_years_{first_col}"))
-        if o.feedstock_id not in kept or first > settings.target_year:
+        first, study, capex = option_timing_and_capex(catalog, settings, o)
+        if o.feedstock_id not in kept or first > max(settings.planning_years):
             continue
-        study = float(getattr(o, f"capex_usd_{settings.capex_case}")) * settings.capex_multiplier
-        capex = study * float(index.iloc[-1] / index[o.capex_dollar_year]) if len(index) else study
         rows.append({
             "option_id": o.option_id, "feedstock_id": o.feedstock_id, "kind": o.kind,
             "added_tpa": float(getattr(o, f"added_tpa_{settings.supply_case}")), "min_fraction": float(o.min_fraction),
@@ -285,9 +333,24 @@ def _options(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, rat
             "annual_capex_usd": capex * capital_recovery_factor(rate, float(o.life_years)),
             "fixed_opex_usd_per_yr": float(o.fixed_opex_usd_per_yr), "opex_usd_per_t": float(o.opex_usd_per_t),
             "success_probability": float(o.success_probability), "capex_dollar_year": int(o.capex_dollar_year),
-            "capex_study_usd": study,
+            "capex_study_usd": study, "project_id": "", "applicant": "",
         })
+        q = applied.get(o.option_id)
+        if q is not None:  # an application: developed (or chosen) whole, as stated
+            rows[-1].update(added_tpa=q.capacity_tpa, min_fraction=1.0, capex_usd=q.capex_usd,
+                            federal_usd=q.federal_usd, project_id=q.project_id, applicant=q.applicant,
+                            annual_capex_usd=q.capex_usd * capital_recovery_factor(rate, float(o.life_years)))
     return pd.DataFrame(rows, columns=OPTION_COLUMNS)
+
+
+def option_timing_and_capex(catalog: Catalog, settings: ModelSettings, o) -> tuple[float, float, float]:
+    """A feed_options.csv row's first output year (decision year + lead time of the timing case),
+    its study capex (capex case x multiplier) and that capex in catalog dollars (cost_index.csv)."""
+    first = settings.decision_year + float(getattr(o, f"lead_time_years_{TIMING_COLUMNS[settings.timing_case][0]}"))
+    study = float(getattr(o, f"capex_usd_{settings.capex_case}")) * settings.capex_multiplier
+    index = catalog.cost_index.set_index("year")["index"].astype(float)
+    capex = study * float(index.iloc[-1] / index[o.capex_dollar_year]) if len(index) else study
+    return first, study, capex
 
 
 def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.DataFrame,
@@ -295,9 +358,10 @@ def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.
     """With feed options on, a deposit that has a new_mine option runs only if developed: its
     own supply is 0 and its option adds it. Feeds that neither run by the target year nor
     have an option in time are dropped."""
-    by = settings.decision_year if settings.existing_feeds_only else settings.target_year
+    by = _feeds_by(settings)
     table = catalog.feed_options
     gated = set(table.loc[table["kind"] == "new_mine", "feedstock_id"]) if settings.feed_options else set()
+    gated |= set(options.loc[options["kind"] == "new_mine", "feedstock_id"])  # a mine applied for
     feeds.loc[feeds["feedstock_id"].isin(gated), "supply_tpa"] = 0.0
     running = set(feeds.loc[feeds["first_output_year"] <= by, "feedstock_id"]) - gated
     return feeds[feeds["feedstock_id"].isin(running | set(options["feedstock_id"]))].reset_index(drop=True)
@@ -312,21 +376,22 @@ def _element_values(catalog: Catalog, settings: ModelSettings) -> tuple[dict[str
     return weights, price
 
 
-def _demand_and_imports(catalog: Catalog, settings: ModelSettings,
-                        magnet: tuple[str, ...]) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+def _demand_and_imports(catalog: Catalog, settings: ModelSettings, magnet: tuple[str, ...],
+                        year: int | None = None) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
     """t/yr per (element, form) with positive demand in the target year (set D): demand.csv
     plus the demand scope's extra rows; and the imports available for each in the import
     case, the scope's extra demand importable at the same share of demand as demand.csv's
     base case that year. The scenario's figures override both."""
+    year = settings.target_year if year is None else year
     demand_col = f"demand_t_{settings.demand_case}"
-    rows = catalog.demand[catalog.demand["target_year"] == settings.target_year]
+    rows = catalog.demand[catalog.demand["target_year"] == year]
     demand = {(r.element, r.form): float(getattr(r, demand_col)) for r in rows.itertuples(index=False)
               if r.element in magnet}
     base = {(r.element, r.form): float(r.demand_t_base) for r in rows.itertuples(index=False)}
     case = catalog.imports[catalog.imports["case"] == settings.import_case]
     imports = {(r.element, r.form): float(r.available_t) for r in case.itertuples(index=False)}
     scope = catalog.demand_scopes
-    scope = scope[(scope["scope"] == settings.demand_scope) & (scope["target_year"] == settings.target_year)]
+    scope = scope[(scope["scope"] == settings.demand_scope) & (scope["target_year"] == year)]
     for r in scope.itertuples(index=False):
         key = (r.element, r.form)
         if r.element not in magnet:
@@ -369,3 +434,111 @@ def _arcs(catalog: Catalog, sites: pd.DataFrame, plants: pd.DataFrame, feeds: pd
     # distance_km is geodesic; freight moves on roads and rails, hence the circuity factor
     arcs["usd_per_t"] = arcs["distance_km"] * circuity * usd_per_tkm
     return arcs.sort_values(["from_site", "to_site", "form"]).reset_index(drop=True)
+
+
+def _timeline(catalog: Catalog, settings: ModelSettings, techs: pd.DataFrame, plants: pd.DataFrame,
+              feeds: pd.DataFrame, options: pd.DataFrame, demand: dict, imports: dict,
+              magnet: tuple[str, ...]) -> Timeline:
+    """Each planned year's numbers. The target year's are those the one-year tables already hold
+    (the same figures, not recomputed), so years = [target_year] is the one-year model."""
+    years, report, decision = settings.planning_years, settings.target_year, settings.decision_year
+    last = max(years)
+    share_col = TIMING_COLUMNS[settings.timing_case][1]
+    curves = ramp_curves(catalog, share_col)
+    discount = {t: (1.0 + settings.time_discount_rate) ** -(t - years[0]) for t in years}
+    total = sum(discount.values())
+    # builds may be decided in the decision year and in each later planned year, if they can
+    # produce by the last year; proposals are decided in the decision year
+    build_years, new_share, existing = {}, {}, {}
+    by_year = {t: _existing(catalog, settings, t) for t in years if t != report}
+    for p in plants.itertuples(index=False):
+        key = (p.site_id, p.technology_id)
+        t_row = techs.loc[p.technology_id]
+        lead, life = float(t_row["lead_time_years"]), float(t_row["life_years"])
+        for t in years:
+            existing[(*key, t)] = p.existing_available_tpa if t == report else by_year[t].get(key, (0, 0.0))[1]
+        if not p.buildable:
+            continue
+        later = () if len(settings.projects) else tuple(y for y in years if y > decision and y + lead <= last)
+        build_years[key] = (decision, *later)
+        for y in build_years[key]:
+            for t in years:
+                first = y + lead
+                share = ramp_share(curves, t_row["ramp_curve"], first, t) if t - first < life else 0.0
+                new_share[(*key, y, t)] = p.new_share if (y, t) == (decision, report) else share
+    supply = _supply_by_year(catalog, settings, feeds, curves, years, report)
+    option_years, option_share = {}, {}
+    feed_curve = catalog.feedstocks.set_index("feedstock_id")["ramp_curve"]
+    for o in options.itertuples(index=False):
+        lead = o.first_output_year - decision
+        option_years[o.option_id] = (decision, *(y for y in years if y > decision and y + lead <= last))
+        for y in option_years[o.option_id]:
+            for t in years:
+                option_share[(o.option_id, y, t)] = o.ramp_share if (y, t) == (decision, report) else \
+                    ramp_share(curves, feed_curve[o.feedstock_id], y + lead, t)
+    demand_by, imports_by, basis = _demand_by_year(catalog, settings, magnet, years, demand, imports)
+    return Timeline(
+        years=years, report_year=report, decision_year=decision,
+        weight={t: d / total for t, d in discount.items()},
+        build_years=build_years, new_share=new_share, existing_available_tpa=existing, supply_tpa=supply,
+        option_years=option_years, option_share=option_share, demand_t=demand_by, imports_t=imports_by, demand_basis=basis,
+        spend_profile=tuple(settings.spend_profile),
+        appropriations_usd={decision + i: float(a) for i, a in enumerate(settings.appropriations_usd)},
+    )
+
+
+def _supply_by_year(catalog: Catalog, settings: ModelSettings, feeds: pd.DataFrame, curves: dict,
+                    years: tuple[int, ...], report: int) -> dict[tuple[str, int], float]:
+    """(feedstock, year) -> usable t/yr: nameplate x its ramp share that year x the foreign
+    share; 0 for feeds kept only for their options and for deposits a new_mine option gates."""
+    by = _feeds_by(settings)
+    gated = set(catalog.feed_options.loc[catalog.feed_options["kind"] == "new_mine", "feedstock_id"]) \
+        if settings.feed_options else set()
+    curve = catalog.feedstocks.set_index("feedstock_id")["ramp_curve"]
+    out = {}
+    for f in feeds.itertuples(index=False):
+        for t in years:
+            if t == report:
+                out[(f.feedstock_id, t)] = float(f.supply_tpa)
+            elif f.feedstock_id in gated or f.first_output_year > by:
+                out[(f.feedstock_id, t)] = 0.0
+            else:
+                share = ramp_share(curves, curve[f.feedstock_id], f.first_output_year, t)
+                out[(f.feedstock_id, t)] = float(f.nameplate_tpa) * share * float(f.foreign_share)
+    return out
+
+
+def _demand_by_year(catalog: Catalog, settings: ModelSettings, magnet: tuple[str, ...], years: tuple[int, ...],
+                    demand: dict, imports: dict) -> tuple[dict, dict, dict]:
+    """Demand and imports per year: at a catalog anchor year (demand.csv's target years) as the
+    one-year model has them; between two anchors interpolated linearly; before the first anchor
+    held at its level (a labelled simplification: no earlier demand is sourced)."""
+    anchors = sorted(int(y) for y in set(catalog.demand["target_year"]))
+    at: dict[int, tuple[dict, dict]] = {settings.target_year: (demand, imports)}
+    demand_by, imports_by, basis = {}, {}, {}
+    for t in years:
+        if t in at or t in anchors:
+            if t not in at:
+                at[t] = _demand_and_imports(catalog, settings, magnet, t)
+            demand_by[t], imports_by[t] = at[t]
+            basis[t] = f"catalog anchor year {t}" if t in anchors else f"scenario demand_t for {t}"
+            continue
+        before = [a for a in anchors if a < t]
+        after = [a for a in anchors if a > t]
+        if not before or not after:
+            a = after[0] if after else before[-1]
+            at.setdefault(a, _demand_and_imports(catalog, settings, magnet, a))
+            demand_by[t], imports_by[t] = at[a]
+            basis[t] = f"held at the {a} anchor (no demand sourced for {t})"
+            continue
+        a0, a1 = before[-1], after[0]
+        for a in (a0, a1):
+            at.setdefault(a, _demand_and_imports(catalog, settings, magnet, a))
+        x = (t - a0) / (a1 - a0)
+        (d0, i0), (d1, i1) = at[a0], at[a1]
+        keys = sorted(set(d0) | set(d1))
+        dem = {k: (1 - x) * d0.get(k, 0.0) + x * d1.get(k, 0.0) for k in keys}
+        demand_by[t] = {k: v for k, v in dem.items() if v > 0}
+        imports_by[t] = {k: (1 - x) * i0.get(k, 0.0) + x * i1.get(k, 0.0) for k in demand_by[t]}
+        basis[t] = f"interpolated between the {a0} and {a1} anchors"
+    return demand_by, imports_by, basis

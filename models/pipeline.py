@@ -48,13 +48,13 @@ class Pipeline:
     def set_bounds(self, var: pulp.LpVariable, low: float, high: float) -> None:
         self.solver.set_bounds(var, low, high)
 
-    def marginal_value(self) -> tuple[marginal.Snapshot, marginal.MarginalValue]:
-        """The solved point's headline numbers, then what the next money buys (a warm
-        re-solve: afterwards the variables hold the stepped solution)."""
+    def marginal_value(self, probe_next: bool = True) -> tuple[marginal.Snapshot, marginal.MarginalValue]:
+        """The solved point's headline numbers, then what the next money buys (warm re-solves;
+        probe_next False leaves the next $100M to marginal.measure_next)."""
         base = marginal.snapshot(self.model, self.solver.value)
         value = self.solution.stage_values[self.first_stage]
         dual = self.solution.duals.get(self.model.rows[("budget",)], 0.0)
-        return base, marginal.measure(self.solver, self.solver.budget_usd, base, value, dual)
+        return base, marginal.measure(self.solver, self.solver.budget_usd, base, value, dual, probe_next)
 
     def result(self, label: RunLabel | None = None, with_marginal: bool = True,
                fixed_capacity: bool = False) -> PortfolioResult:
@@ -62,8 +62,8 @@ class Pipeline:
         (when solved); fixed_capacity: proposals evaluated as built, money buys nothing more."""
         reading = read_tables(self.model, self.solution)  # before the marginal step moves the variables
         sizes = {k: solved_value(v) for k, v in self.model.new_capacity.items()}
-        value = self.marginal_value()[1] if with_marginal and self.solution.optimal else None
         developed = {o: solved_value(v) for o, v in self.model.develop.items()}
+        value = self.marginal_value()[1] if with_marginal and self.solution.optimal else None
         added = plant_additions(self.solver, sizes, developed) if with_marginal and self.solution.optimal else {}
         return tables_result(self.model, self.solution, reading, value, label, fixed_capacity, self.solver.budget_usd,
                              added)

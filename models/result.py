@@ -11,7 +11,8 @@ from models.formulation import PortfolioModel
 from models.marginal import MarginalValue
 from models.solve import ZERO_T, Solution, solved_value as _v
 from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
-from models.valuation import OPTION, per_weighted_t
+from models.timeline import year_tables
+from models.valuation import OPTION, per_musd, per_weighted_t
 from sites.sets import ELEMENTS
 
 __all__ = ["OBJECTIVE_UNITS", "PortfolioResult", "extract", "Reading", "plant_inputs_t", "read_tables", "tables_result"]
@@ -26,8 +27,12 @@ ELEMENT_COLUMNS = ["element", "demand_t", "domestic_t", "imports_t", "unmet_t", 
 FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", "used_tpa", "nameplate_tpa", "first_output_year",
                 "ramp_share", "foreign_share", "origin", "origin_country", "owner", "captive"]
 FLOW_COLUMNS = ["from_site", "to_site", "form", "element", "tonnes", "distance_km", "transport_usd"]
-PORTFOLIO_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
-                     "total_capex_usd"]
+# What a proposal file must have (planner/review/proposals.py); portfolio.csv adds the rest.
+PROPOSAL_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
+                    "total_capex_usd"]
+PLANT_KIND = "plant"  # portfolio.csv kind of a plant award; a feed option's kind is its own (feed_options.csv)
+PORTFOLIO_COLUMNS = [*PROPOSAL_COLUMNS, "kind", "option_id", "first_output_year", "weighted_added_t",
+                     "weighted_t_per_federal_musd"]
 OPTION_RESULT_COLUMNS = ["option_id", "feedstock_id", "site_id", "kind", "developed", "added_tpa",
                          "added_in_target_year_tpa", "first_output_year", "capex_usd", "federal_usd",
                          "success_probability", "weighted_added_t", "federal_usd_per_weighted_t"]
@@ -52,6 +57,10 @@ class PortfolioResult:
     duals: pd.DataFrame = field(default_factory=pd.DataFrame)
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)  # proposals and whether each is funded
     feed_options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_RESULT_COLUMNS))
+    # multi-year runs only (empty in a one-year run): models/timeline.py
+    capacity_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
+    elements_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
+    spend_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,6 +91,7 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
     projects = model.inputs.projects.drop(columns="annual_capex_usd").copy()
     projects["funded"] = [round(_v(model.funded[q])) for q in projects["project_id"]]
     capacity, production = _plant_tables(model, projects)
+    options = _options(model)
     by_form = _by_form(model)
     feeds = model.inputs.feeds.copy()
     feeds["used_tpa"] = [_v(model.feed_use[f]) for f in feeds["feedstock_id"]]
@@ -92,10 +102,11 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
         "elements_by_form": by_form,
         "flows": _flows(model),
         "feeds": feeds[FEED_COLUMNS],
-        "portfolio": _portfolio(model, capacity, projects),
+        "portfolio": _portfolio(model, capacity, projects, options),
         "duals": _duals(model, solution),
         "projects": projects,
-        "feed_options": _options(model),
+        "feed_options": options,
+        **year_tables(model),
     }, model.weighted_supply(_v))
 
 
@@ -109,6 +120,11 @@ def _options(model: PortfolioModel) -> pd.DataFrame:
     out["developed"] = [_v(model.develop[o]) > 0.5 for o in out["option_id"]]
     out["added_tpa"] = [_v(model.feed_added[o]) for o in out["option_id"]]
     out["added_in_target_year_tpa"] = out["added_tpa"] * out["ramp_share"]
+    if model.inputs.multi_year:  # what each year's development adds in the target year
+        timeline = model.inputs.timeline
+        out["added_in_target_year_tpa"] = [
+            sum(timeline.option_share[(o, d, timeline.report_year)] * _v(model.added_by_year[(o, d)])
+                for d in timeline.option_years[o]) for o in out["option_id"]]
     out["weighted_added_t"] = out["federal_usd_per_weighted_t"] = float("nan")  # filled by tables_result
     return out[OPTION_RESULT_COLUMNS]
 
@@ -131,6 +147,15 @@ def tables_result(model: PortfolioModel, solution: Solution, reading: Reading,
         options["weighted_added_t"] = values
         options["federal_usd_per_weighted_t"] = [per_weighted_t(f, a) if a == a else float("nan")
                                                  for f, a in zip(options["federal_usd"], values)]
+    portfolio = reading.tables["portfolio"]
+    if added and len(portfolio):
+        keys = [(OPTION, o) if o else (site, tech)
+                for site, tech, o in zip(portfolio["site_id"], portfolio["technology"], portfolio["option_id"])]
+        values = [added.get(k, float("nan")) for k in keys]
+        portfolio["weighted_added_t"] = values
+        portfolio["weighted_t_per_federal_musd"] = [
+            per_musd(f, a) if a == a and f > 0 else float("nan")
+            for f, a in zip(portfolio["federal_request_usd"], values)]
     capex = float(capacity["capex_usd"].sum()) if len(capacity) else 0.0
     federal = float(capacity["federal_usd"].sum()) if len(capacity) else 0.0
     developed = options[options["developed"].astype(bool)]
@@ -171,7 +196,8 @@ def _plant_tables(model: PortfolioModel, projects: pd.DataFrame) -> tuple[pd.Dat
         else:
             capex = new * p.capex_usd_per_tpa
             federal = capex * inputs.federal_share
-        available = p.existing_available_tpa + p.new_share * new
+        available = model.available_tpa((site, tech), inputs.timeline.report_year, _v) if inputs.multi_year \
+            else p.existing_available_tpa + p.new_share * new
         capacity_rows.append((site, sites.at[site, "name"], sites.at[site, "state"], tech, p.existing_tpa, new, total,
                               sum(inputs_t.values()), capex, federal, available, p.capex_basis if new > 0 else "",
                               p.owner, float("nan"), float("nan")))
@@ -222,31 +248,58 @@ def _duals(model: PortfolioModel, solution: Solution) -> pd.DataFrame:
     unit = OBJECTIVE_UNITS[model.stages[0][0]]
     rows = []
     for (kind, *key), name in model.rows.items():
-        if kind not in ("budget", "demand_balance", "capacity_limit"):
-            continue
+        if kind not in ("budget", "demand_balance", "capacity_limit") or (key and isinstance(key[-1], int)):
+            continue  # a multi-year model's per-year rows: the target year's are filed without the year too
         per = {"budget": "$1M federal", "demand_balance": "t/yr demand", "capacity_limit": "t/yr capacity"}[kind]
         rows.append((kind, ";".join(key), solution.duals.get(name, 0.0), f"{unit} per {per}"))
     return pd.DataFrame(rows, columns=["constraint", "key", "dual", "unit"])
 
 
-def _portfolio(model: PortfolioModel, capacity: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
-    """The new plants as projects, in the format reviewers feed back in: the funded proposals
-    as proposed, or the optimiser's new capacity numbered P01, P02, ..."""
-    if len(projects):
-        funded = projects[projects["funded"] == 1]
-        return funded.rename(columns={"technology_id": "technology", "federal_usd": "federal_request_usd",
-                                      "capex_usd": "total_capex_usd"})[PORTFOLIO_COLUMNS]
+def _portfolio(model: PortfolioModel, capacity: pd.DataFrame, projects: pd.DataFrame,
+               options: pd.DataFrame) -> pd.DataFrame:
+    """The awards as projects, in the format reviewers feed back in: the funded proposals as
+    proposed, or the optimiser's new capacity and developed feed options numbered P01, P02, ...
+    (plants first). weighted_added_t and its value per federal $M are filled by tables_result."""
+    first_new = model.inputs.plants.set_index(["site_id", "technology_id"])["first_new_output_year"]
+    developed = options[options["developed"].astype(bool)]
+    if model.funded:  # proposals: the funded ones as proposed, plants and feed options
+        funded = projects[projects["funded"] == 1].rename(
+            columns={"technology_id": "technology", "federal_usd": "federal_request_usd",
+                     "capex_usd": "total_capex_usd"})
+        plants = funded.assign(kind=PLANT_KIND, option_id="", first_output_year=[
+            float(first_new[k]) for k in zip(funded["site_id"], funded["technology"])])
+        applied = model.inputs.options.set_index("option_id")[["project_id", "applicant"]]
+        feed = developed.assign(project_id=developed["option_id"].map(applied["project_id"]),
+                                applicant=developed["option_id"].map(applied["applicant"]), technology="")
+        feed = feed.rename(columns={"added_tpa": "capacity_tpa", "federal_usd": "federal_request_usd",
+                                    "capex_usd": "total_capex_usd"})
+        both = pd.concat([frame for frame in (plants, feed) if len(frame)], ignore_index=True) \
+            if len(plants) or len(feed) else pd.DataFrame(columns=PORTFOLIO_COLUMNS)
+        both = both.assign(weighted_added_t=float("nan"), weighted_t_per_federal_musd=float("nan"))
+        return both.sort_values("project_id")[PORTFOLIO_COLUMNS].reset_index(drop=True)
     built = capacity[capacity["new_tpa"] > 0]
-    sites = model.inputs.sites.set_index("site_id")
+    operator = model.inputs.sites.set_index("site_id")["operator"]
+    rows = [(s, t, "", PLANT_KIND, new, federal, capex, float(first_new[(s, t)]))
+            for s, t, new, federal, capex in zip(built["site_id"], built["technology"], built["new_tpa"],
+                                                 built["federal_usd"], built["capex_usd"])]
+    rows += [(s, "", o, kind, added, federal, capex, float(first))
+             for s, o, kind, added, federal, capex, first in zip(
+                 developed["site_id"], developed["option_id"], developed["kind"], developed["added_tpa"],
+                 developed["federal_usd"], developed["capex_usd"], developed["first_output_year"])]
     return pd.DataFrame(
         {
-            "project_id": [f"P{i:02d}" for i in range(1, len(built) + 1)],
-            "applicant": [sites.at[s, "operator"] for s in built["site_id"]],
-            "site_id": built["site_id"].to_list(),
-            "technology": built["technology"].to_list(),
-            "capacity_tpa": built["new_tpa"].to_list(),
-            "federal_request_usd": built["federal_usd"].to_list(),
-            "total_capex_usd": built["capex_usd"].to_list(),
+            "project_id": [f"P{i:02d}" for i in range(1, len(rows) + 1)],
+            "applicant": [operator[r[0]] for r in rows],
+            "site_id": [r[0] for r in rows],
+            "technology": [r[1] for r in rows],
+            "capacity_tpa": [r[4] for r in rows],
+            "federal_request_usd": [r[5] for r in rows],
+            "total_capex_usd": [r[6] for r in rows],
+            "kind": [r[3] for r in rows],
+            "option_id": [r[2] for r in rows],
+            "first_output_year": [r[7] for r in rows],
+            "weighted_added_t": [float("nan")] * len(rows),
+            "weighted_t_per_federal_musd": [float("nan")] * len(rows),
         },
         columns=PORTFOLIO_COLUMNS,
     )

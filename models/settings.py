@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-OBJECTIVES = ("max_weighted_supply", "min_import_reliance", "min_cost")
+OBJECTIVES = ("max_weighted_supply", "min_import_reliance", "min_cost", "min_worst_year_reliance")
+# Construction spend by year of construction, from the year a build is decided: a labelled
+# assumption (a-spend-profile in docs/model.md, "Money by year"), not a sourced figure.
+SPEND_PROFILE = (0.1, 0.6, 0.3)
 
 
 @dataclass(frozen=True)
 class Project:
-    """A proposed plant: fixed size, federal request and capex as the applicant states them."""
+    """A proposed plant: fixed size, federal request and capex as the applicant states them.
+    With option_id, a feed-option application instead (feed_options.csv): capacity_tpa is the
+    supply it adds, technology_id is empty."""
 
     project_id: str
     applicant: str
@@ -17,6 +22,11 @@ class Project:
     capacity_tpa: float
     federal_usd: float
     capex_usd: float
+    option_id: str = ""
+
+    @property
+    def is_option(self) -> bool:
+        return bool(self.option_id)
 
 
 @dataclass(frozen=True)
@@ -80,3 +90,15 @@ class ModelSettings:
     # auto: interior point (with crossover, for duals and a warm basis) for the cold solve of a
     # large LP, dual simplex otherwise (models/solve.py, solver_method); or simplex / ipm
     solver_method: str = "auto"
+    # Years planned (docs/model.md, "Years"): () is the one-year model, (target_year,). With
+    # more than one year, builds are decided year by year, money is paced by spend_profile
+    # against appropriations_usd (dollars per year from decision_year; () = the whole budget
+    # in decision_year) and each year's supply and cost count with weight (1 + r)^-(t - first).
+    years: tuple[int, ...] = ()
+    spend_profile: tuple[float, ...] = SPEND_PROFILE
+    appropriations_usd: tuple[float, ...] = ()
+    time_discount_rate: float = 0.0
+
+    @property
+    def planning_years(self) -> tuple[int, ...]:
+        return tuple(self.years) if self.years else (self.target_year,)

@@ -6,12 +6,13 @@ key shipping_k_nearest = k > 0 the model is built with each site's k nearest lin
 (out of it and into it: nearest_first), and the others wait here. After each stage of the
 lexicographic solve, every waiting link is priced with the duals y of the balance rows:
 
-    reduced cost of shipping element e along i -> j = c - (y[j, form, e] - y[i, form, e])
+    reduced cost of shipping element e along i -> j in year t = c - (y[j, form, e, t] - y[i, form, e, t])
 
-where c is the link's coefficient in the stage's objective (its annual cost in the cost stage,
-nothing in the others). Links that would improve the stage are added (to the PuLP model, with
-the column families.shipment_column gives every shipment, and to the live HiGHS model), the
-stage is re-solved warm, and so on until no waiting link would improve it. Then the stage's
+where c is the link's coefficient in the stage's objective (its annual cost at year t's weight
+in the cost stage, nothing in the others). A multi-year model ships per year, so each year's
+column of a link is priced against that year's balance rows. Links that would improve the
+stage are added (to the PuLP model, with the column families.shipment_column gives every
+shipment, and to the live HiGHS model), the stage is re-solved warm, and so on until no waiting link would improve it. Then the stage's
 optimum over the links built is the optimum over all links (LP duality: the duals prove it).
 
 Only the balance rows hold shipments, so only their duals enter the price. A model with
@@ -63,19 +64,25 @@ class PricingReport:
 class ShippingPricer:
     """The waiting links of one model, priced after each stage of StageSolver.solve.
 
-    A waiting column is (link, element, origin class), numbered link x combos + combo, and
-    held as arrays (1,000 sites leave millions waiting): its cost, its two balance rows and
-    whether it still waits."""
+    A waiting column is (link, element, origin class, year), numbered link x combos + combo,
+    and held as arrays (1,000 sites leave millions waiting): its cost, its two balance rows
+    and whether it still waits."""
 
     def __init__(self, model):
         self.model = model
         self.links = list(model.omitted_arcs)
-        self.combos = [(e, o) for e in ELEMENTS for o in model.inputs.origins]
-        built = {key[:3] for key in model.shipment}
-        self._first_built = len(built)
-        self.report = PricingReport(links_built=len(built), links_in_all=len(built) + len(self.links))
+        self.combos = [(e, o, year) for year in model.inputs.years for e in ELEMENTS for o in model.inputs.origins]
+        weight = model.inputs.timeline.weight
+        self._combo_weight = np.array([weight[year] for _, _, year in self.combos], dtype=float)
+        built = len(self._links_built())
+        self._first_built = built
+        self.report = PricingReport(links_built=built, links_in_all=built + len(self.links))
         self.waiting = np.ones(len(self.links) * len(self.combos), dtype=bool)
         self._arrays = None  # (cost $M per t by link, origin row, destination row by column)
+
+    def _links_built(self) -> set:
+        """(from, to, form) of every link with a shipment column in any year."""
+        return {key[:3] for year in self.model.inputs.years for key in self.model.at(year).shipment}
 
     @property
     def needs_all(self) -> bool:
@@ -96,7 +103,7 @@ class ShippingPricer:
             return 0
         cost, origin_row, destination_row = self._price_arrays()
         y = np.asarray(solver._highs.getSolution().row_dual)
-        c = self._stage_cost(np.repeat(cost, len(self.combos)), stage)
+        c = self._stage_cost(np.outer(cost, self._combo_weight).ravel(), stage)
         reduced = c - (y[destination_row] - y[origin_row])
         # HiGHS's reduced costs are c - A'y for both senses: a column at its lower bound 0
         # improves a maximum when positive and a minimum when negative
@@ -122,16 +129,17 @@ class ShippingPricer:
         if self._arrays is None:
             # the column's shape, as families.shipment_column gives it: out of the origin's
             # balance row of its form, element and origin class, into the destination's
-            a, (e, o) = self.links[0], self.combos[0]
-            _, balance, cost_musd = families.shipment_column(a, e, o)
-            assert balance == [((a.from_site, a.form, e, o), -1.0), ((a.to_site, a.form, e, o), 1.0)]
-            assert cost_musd == a.usd_per_t / families.USD_PER_MUSD
+            # balance rows of the column's year; its cost at the year's weight (_combo_weight)
+            m, a, (e, o, year) = self.model, self.links[0], self.combos[0]
+            _, balance, cost_musd = families.shipment_column(m, a, e, o, year)
+            assert balance == [((a.from_site, a.form, e, o, year), -1.0), ((a.to_site, a.form, e, o, year), 1.0)]
+            assert cost_musd == a.usd_per_t / families.USD_PER_MUSD * m.inputs.timeline.weight[year]
             rows: dict = {}
 
             def row_ids(site, form):
                 if (site, form) not in rows:
-                    rows[(site, form)] = [self.model.constraint("balance", site, form, e, o).id
-                                          for e, o in self.combos]
+                    rows[(site, form)] = [m.year_constraint("balance", site, form, e, o, year=year).id
+                                          for e, o, year in self.combos]
                 return rows[(site, form)]
 
             origin = np.array([row_ids(a.from_site, a.form) for a in self.links], dtype=np.int64).ravel()
@@ -148,18 +156,20 @@ class ShippingPricer:
         first_stage = m.stages[0][0]
         variables, stage_costs = [], []
         for n in chosen:
-            a, (e, o) = self.links[n // len(self.combos)], self.combos[n % len(self.combos)]
-            key, balance, cost_musd = families.shipment_column(a, e, o)
-            name = families._slug("ship", len(m.shipment), *key)
+            a, (e, o, year) = self.links[n // len(self.combos)], self.combos[n % len(self.combos)]
+            at = m.at(year)
+            key, balance, cost_musd = families.shipment_column(m, a, e, o, year)
+            name = m.named(families._slug("ship", len(at.shipment), *key), year)
             tie = families.TIE_BREAK_MUSD * families._tie_break_weight(name)
             objective = cost_musd + tie if first_stage == COST_STAGE else 0.0
             var = m.prob.add_column(name, 0, None, obj=objective,
-                                    coefficients={m.constraint("balance", *row): c for row, c in balance})
-            m.shipment[key] = var
+                                    coefficients={m.year_constraint("balance", *row[:-1], year=row[-1]): c
+                                                  for row, c in balance})
+            at.shipment[key] = var
             m.objectives[COST_STAGE].append((var, cost_musd))
             m.objectives["tie_break"].append((var, tie))
             variables.append(var)
             stage_costs.append(cost_musd + tie if stage == COST_STAGE else 0.0)
-        self.report.links_built = len({key[:3] for key in m.shipment})
+        self.report.links_built = len(self._links_built())
         self.report.links_added = self.report.links_built - self._first_built
         return variables, stage_costs

@@ -22,7 +22,8 @@ OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "net_weighted_supply": "w
 # A proposal evaluated as fixed capacity: the budget row's shadow price would only say
 # that plants already fixed cost nothing more.
 FIXED_CAPACITY_TEXT = "Capacities are fixed as proposed: more federal money buys nothing in this evaluation."
-MARGINAL_FIELDS = ("budget_dual", "budget_binds", "budget_marginal_by_element", "budget_marginal_method")
+MARGINAL_FIELDS = ("budget_dual", "budget_binds", "budget_marginal_by_element", "budget_marginal_method",
+                   "budget_next_100musd", "budget_next_100musd_unit")
 LABEL_FIELDS = ("scenario", "description", "inputs_sha256", "settings")
 OPTIONAL_FIELDS = ("shipping",)  # present only where they apply
 
@@ -68,6 +69,8 @@ class Summary:
     budget_binds: bool | None = None
     budget_marginal_by_element: dict[str, float] | None = None  # t/yr per $1M, per magnet element
     budget_marginal_method: str | None = None
+    budget_next_100musd: float | None = None  # what the next $100M changes, re-solved (see the unit)
+    budget_next_100musd_unit: str | None = None
     # the planner's label (None for a bare model solve)
     scenario: str | None = None
     description: str | None = None
@@ -111,7 +114,8 @@ def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float,
     per_musd = measured["budget_marginal_value"] if marginal is not None else round(dual, DECIMALS)
     text = FIXED_CAPACITY_TEXT if fixed_capacity else sentence(
         solution.status, model.objective, per_musd, measured["budget_binds"], measured["budget_marginal_by_element"],
-        round(federal_usd, 2), budget_usd, inputs.min_value_per_musd)
+        round(federal_usd, 2), budget_usd, inputs.min_value_per_musd,
+        next_money=marginal.next if marginal is not None else None, measured=marginal is not None)
     return Summary(
         objective=model.objective,
         objective_value=round(solution.stage_values.get(first, float("nan")), DECIMALS),

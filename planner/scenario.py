@@ -75,7 +75,17 @@ def default(name: str):
         return int(text)
     if key.type == "bool":
         return text.lower() == "true"
+    if key.type == "profile":
+        return tuple(float(x) for x in text.split(";"))
     return text
+
+
+def parse_years(value) -> tuple[int, ...]:
+    """A checked `years` value as a tuple: a list as given, or "2026:2035" as every year in it."""
+    if isinstance(value, str):
+        first, last = (int(x) for x in value.split(":"))
+        return tuple(range(first, last + 1))
+    return tuple(value)
 
 
 def shipped_dir() -> Path:
@@ -114,19 +124,22 @@ class Scenario:
             raise InputError(problems)
         return Scenario(self.name, self.path, {**self.values, **given}, self.overrides)
 
-    def with_command_line(self, **overrides) -> "Scenario":
+    def with_command_line(self, where: str = "on the command line", **overrides) -> "Scenario":
         """A copy with the command line's overrides (budget, import case, year, ...), checked like
         file values, renamed after them (baseline -> baseline-budget-2B) so its default output
-        folder is never another scenario's, and described so its headline states them."""
+        folder is never another scenario's, and described so its headline states them. where:
+        how the description says they were set (the Python API says "in Python"); any
+        scenario key may be overridden, the common ones have words of their own."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if not given:
             return self
         changed = self.with_overrides("command line", **given)
         pairs = tuple((k, changed.values[k]) for k in given)
-        name = "-".join([self.name, *(f"{OVERRIDE_WORDS[k][0]}-{_name_word(k, v)}" for k, v in pairs)])
-        said = ", ".join(f"{OVERRIDE_WORDS[k][1](v)} (the scenario has {OVERRIDE_WORDS[k][1](self.value(k))})"
-                         if self.value(k) is not None else OVERRIDE_WORDS[k][1](v) for k, v in pairs)
-        description = f"scenario {self.name} with {said}, set on the command line"
+        words = {k: OVERRIDE_WORDS.get(k, (k, lambda v, k=k: f"{k} {v}")) for k in given}
+        name = "-".join([self.name, *(f"{words[k][0]}-{_name_word(k, v)}" for k, v in pairs)])
+        said = ", ".join(f"{words[k][1](v)} (the scenario has {words[k][1](self.value(k))})"
+                         if self.value(k) is not None else words[k][1](v) for k, v in pairs)
+        description = f"scenario {self.name} with {said}, set {where}"
         values = {**changed.values, "name": name, "description": description}
         return Scenario(name, self.path, values, self.overrides + pairs)
 
@@ -148,6 +161,10 @@ class Scenario:
             exclude_sites=tuple(v.get("exclude_sites", ())),
             exclude_technologies=tuple(v.get("exclude_technologies", ())),
             exclude_feedstocks=tuple(v.get("exclude_feedstocks", ())),
+            years=parse_years(v["years"]) if "years" in v else (),
+            spend_profile=tuple(float(x) for x in self.value("spend_profile")),
+            appropriations_usd=tuple(float(x) for x in v.get("appropriations_usd", ())),
+            time_discount_rate=float(self.value("time_discount_rate")),
         )
 
     def to_dict(self) -> dict:
@@ -165,6 +182,10 @@ class Scenario:
             "exclude_sites": sorted(s.exclude_sites),
             "exclude_technologies": sorted(s.exclude_technologies),
             "exclude_feedstocks": sorted(s.exclude_feedstocks),
+            # multi-year keys only where they matter, so one-year summaries keep their bytes
+            **({"years": list(s.planning_years), "spend_profile": list(s.spend_profile),
+                "appropriations_usd": list(s.appropriations_usd) or [s.budget_usd],
+                "time_discount_rate": s.time_discount_rate} if len(s.planning_years) > 1 else {}),
         }
 
 
@@ -224,6 +245,70 @@ def _money_values(file: str, values: dict, problems: list[Problem]) -> None:
                 values[name] = parse_money(values[name])
             except ValueError as err:
                 problems.append(_problem(file, name, values.pop(name), str(err)))
+    amounts = values.get("appropriations_usd")
+    if isinstance(amounts, list):
+        bad = False
+        for i, amount in enumerate(amounts):
+            if isinstance(amount, str):
+                try:
+                    amounts[i] = parse_money(amount)
+                except ValueError as err:
+                    problems.append(_problem(file, f"appropriations_usd[{i}]", amount, str(err)))
+                    bad = True
+        if bad:  # reported entry by entry above
+            values.pop("appropriations_usd")
+
+
+PROFILE_SUM_TOLERANCE = 1e-9
+
+
+def _years_problem(key: Key, value) -> str | None:
+    """What was expected, if value is not a sorted list of distinct years or a "first:last" range."""
+    ranged = isinstance(value, str)
+    if ranged:
+        parts = value.split(":")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            return 'a list of years or a range "first:last", e.g. "2026:2035"'
+        value = [int(p) for p in parts]
+        if value[0] > value[1]:
+            return 'a range "first:last" with first <= last'
+    elif not (isinstance(value, list) and value):
+        return 'a list of years or a range "first:last", e.g. "2026:2035"'
+    for x in value:
+        expected = _number_problem(key, x)
+        if expected:
+            return f"years, each {expected}" if expected != "a number" else "years, each a whole number"
+    if not ranged:
+        repeated = sorted({x for x in value if value.count(x) > 1})
+        if repeated:
+            return f"each year once (repeated: {', '.join(map(str, repeated))})"
+        if value != sorted(value):
+            return f"years in increasing order ({', '.join(map(str, sorted(value)))})"
+    return None
+
+
+def _profile_problem(key: Key, value) -> str | None:
+    """What was expected, if value is not a list of fractions summing to 1."""
+    if not (isinstance(value, list) and value):
+        return "a list of fractions per year summing to 1, e.g. [0.1, 0.6, 0.3]"
+    for x in value:
+        expected = _number_problem(key, x)
+        if expected:
+            return f"a list of fractions per year, each {expected}"
+    total = math.fsum(value)
+    if abs(total - 1.0) > PROFILE_SUM_TOLERANCE:
+        return f"fractions summing to 1 (these sum to {total:g})"
+    return None
+
+
+def _money_list_problem(key: Key, value) -> str | None:
+    if not (isinstance(value, list) and value):
+        return 'a list of dollars per year, e.g. ["600M", "600M"]'
+    for x in value:
+        expected = _number_problem(key, x)
+        if expected:
+            return f"a list of dollars per year, each {expected}"
+    return None
 
 
 def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
@@ -252,6 +337,11 @@ def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
             problems.append(_problem(file, name, value, "a list of: " + ", ".join(key.allowed)))
         elif key.type == "range":
             expected = _range_problem(key, value)
+            if expected:
+                problems.append(_problem(file, name, value, expected))
+        elif key.type in ("years", "profile", "money_list"):
+            check = {"years": _years_problem, "profile": _profile_problem, "money_list": _money_list_problem}
+            expected = check[key.type](key, value)
             if expected:
                 problems.append(_problem(file, name, value, expected))
         elif key.type == "element_table":
@@ -381,5 +471,34 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
                                  "0 unless objective is max_weighted_supply (the floor is in weighted t/yr per $1M)"))
     if scenario.value("decision_year") > scenario.value("target_year"):
         problems.append(_problem(file, "decision_year", scenario.value("decision_year"), "a year <= target_year"))
+    problems += _year_problems(scenario, catalog, file, source)
     if problems:
         raise InputError(problems)
+
+
+def _year_problems(scenario: Scenario, catalog: Catalog, file: str, source) -> list[Problem]:
+    """Years within the horizon: from decision_year to the catalog's last demand year (later
+    demand is not sourced), with target_year among them; spend and appropriation profiles no
+    longer than the horizon, decision_year to the last year planned."""
+    problems: list[Problem] = []
+    settings = scenario.settings()
+    years, decision = settings.planning_years, settings.decision_year
+    last_demand = int(catalog.demand["target_year"].max())
+    if "years" in scenario.values:
+        early = [y for y in years if y < decision]
+        late = [y for y in years if y > last_demand] if not scenario.values.get("demand_t") else []
+        if early:
+            problems.append(_problem(file, "years", ", ".join(map(str, early)),
+                                     f"years >= decision_year ({decision}): money is committed from then"))
+        if late:
+            problems.append(_problem(file, "years", ", ".join(map(str, late)),
+                                     f"years <= {last_demand}, the catalog's last demand year (later demand is not sourced)"))
+        if settings.target_year not in years:
+            problems.append(_problem(source("target_year"), "target_year", settings.target_year,
+                                     "one of years (" + ", ".join(map(str, years)) + "): the year the one-year tables report"))
+    horizon = max(years) - decision + 1
+    span = f"{horizon} year{'s' if horizon != 1 else ''}, {decision} to {max(years)}"
+    for key, value in (("spend_profile", settings.spend_profile), ("appropriations_usd", settings.appropriations_usd)):
+        if key in scenario.values and len(value) > horizon:
+            problems.append(_problem(file, key, list(value), f"at most one entry per year of the horizon ({span})"))
+    return problems

@@ -7,13 +7,15 @@ import importlib
 
 def lazy_exports(package: str, exports: dict[str, tuple[str, ...]]):
     """(__all__, __getattr__, __dir__) for a package whose names live in submodules:
-    exports maps a submodule to the names it provides."""
+    exports maps a submodule to the names it provides; a submodule may name itself (its last
+    part) to be exported as a module, e.g. {"planner.api": ("api", "statistics")}."""
     where = {name: module for module, names in exports.items() for name in names}
 
     def __getattr__(name: str):
         if name not in where:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(where[name]), name)
+        module = importlib.import_module(where[name])
+        value = module if module.__name__ == f"{package}.{name}" else getattr(module, name)
         setattr(importlib.import_module(package), name, value)  # later look-ups skip this hook
         return value
 

@@ -5,7 +5,7 @@ import csv
 from pathlib import Path
 
 import factory as f
-from models.result import PORTFOLIO_COLUMNS
+from models.result import PROPOSAL_COLUMNS
 
 # One mine (CA) with 1,000 t/yr of a 50% Nd concentrate, separation at $100k per t/yr,
 # 1,000 t Nd oxide demand and no imports: each t/yr of plant makes 0.5 t Nd (weight 1).
@@ -47,7 +47,7 @@ def project(pid: str, tpa, federal_musd, capex_musd=None, site: str = "mine", te
 def write_proposals(path: Path, rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=PORTFOLIO_COLUMNS)
+        writer = csv.DictWriter(fh, fieldnames=PROPOSAL_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
     return path

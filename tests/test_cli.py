@@ -47,8 +47,13 @@ def test_run_writes_every_output(tmp_path, capsys):
     assert list(pd.read_csv(out / "flows.csv").columns) == ["from_site", "to_site", "form", "element", "tonnes",
                                                            "distance_km", "transport_usd", "from_latitude",
                                                            "from_longitude", "to_latitude", "to_longitude"]
-    assert list(pd.read_csv(out / "portfolio.csv").columns) == [
-        "project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd", "total_capex_usd"]
+    portfolio = pd.read_csv(out / "portfolio.csv", keep_default_na=False)
+    assert list(portfolio.columns) == [
+        "project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd", "total_capex_usd",
+        "kind", "option_id", "first_output_year", "weighted_added_t", "weighted_t_per_federal_musd"]
+    # the plant above as an award: 100 weighted t/yr for $10M federal = 10 per federal $1M
+    assert portfolio[["kind", "option_id", "weighted_added_t", "weighted_t_per_federal_musd"]].values.tolist() == [
+        ["plant", "", 100.0, 10.0]]
     summary = json.loads((out / "summary.json").read_text())
     for key in ("scenario", "status", "objective", "objective_value", "budget_usd", "federal_usd", "capex_usd",
                 "budget_marginal_value", "solver", "solve_seconds", "inputs_sha256"):
@@ -79,7 +84,8 @@ def test_budget_and_objective_overrides(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--budget", "-5"], "ree-planner: command line, key budget_usd: got '-5.0', expected a number >= 0\n"),
     (["--objective", "max_profit"], "ree-planner: command line, key objective: got 'max_profit', expected one "
-                                    "of max_weighted_supply, min_import_reliance, min_cost\n"),
+                                    "of max_weighted_supply, min_import_reliance, min_cost, "
+                                    "min_worst_year_reliance\n"),
 ])
 def test_bad_command_line_values_exit_2(tmp_path, capsys, args, message):
     out = tmp_path / "out"

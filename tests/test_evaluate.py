@@ -122,3 +122,21 @@ def test_evaluate_cli_prints_the_scorecard(tmp_path, capsys):
     projects = pd.read_csv(out / "scorecard_projects.csv")
     assert projects["marginal_objective"].tolist() == [75.0, 50.0]
     assert pd.read_csv(out / "portfolio.csv")["project_id"].tolist() == ["A", "B"]
+
+
+def test_evaluate_writes_no_missing_number_anywhere(tmp_path, capsys):
+    """Issue 14: `nan` must not reach a reader. Every text file evaluate writes (pictures
+    inlined as data: URIs left out) and what it prints, for the shipped heavy-REE example,
+    whose plants include some that add nothing and a catalog without demand for some forms."""
+    import re
+
+    out = tmp_path / "ev"
+    portfolio = Path(__file__).resolve().parents[1] / "examples" / "portfolios" / "heavy_ree_focus.csv"
+    assert main(["evaluate", str(portfolio), "--out", str(out), "--no-map"]) == 0
+    texts = {"stdout": capsys.readouterr().out}
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".csv", ".json", ".html", ".geojson"):
+            texts[path.name] = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", path.read_text(encoding="utf-8"))
+    assert len(texts) > 10
+    found = {name: re.findall(r".{0,40}\bnan\b.{0,20}", text, flags=re.I) for name, text in texts.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}

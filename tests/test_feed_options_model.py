@@ -138,3 +138,47 @@ def test_value_per_federal_dollar_beside_each_developed_option(two_deposits):
     assert table.at["opt-a", "weighted_added_t"] == pytest.approx(500.0)
     assert table.at["opt-a", "federal_usd_per_weighted_t"] == pytest.approx(200_000.0)
     assert table.at["opt-b", "weighted_added_t"] != table.at["opt-b", "weighted_added_t"]  # NaN: not developed
+
+
+def test_portfolio_lists_the_developed_deposit_as_an_award(two_deposits):
+    """portfolio.csv: deposit A beside the plant awards (none here), kind new_mine, with its
+    federal $100M, capex $200M, 1,000 t/yr added from 2026 + 2 = 2028, and 500 weighted t/yr
+    / $100M = 5.0 weighted t/yr per federal $1M, as in feed_options.csv."""
+    pipe, _, _, _ = solve(two_deposits, budget_usd=100e6)
+    result = pipe.result()
+    rows = result.portfolio.to_dict("records")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["project_id"], row["kind"], row["option_id"], row["site_id"], row["technology"]) == \
+        ("P01", "new_mine", "opt-a", "mine", "")
+    assert row["capacity_tpa"] == pytest.approx(1000.0)
+    assert row["federal_request_usd"] == pytest.approx(100e6)
+    assert row["total_capex_usd"] == pytest.approx(200e6)
+    assert row["first_output_year"] == 2028
+    assert row["weighted_added_t"] == pytest.approx(500.0)
+    assert row["weighted_t_per_federal_musd"] == pytest.approx(5.0)
+    option = result.feed_options.set_index("option_id").loc["opt-a"]
+    assert row["weighted_added_t"] == option["weighted_added_t"]
+    assert row["federal_request_usd"] == option["federal_usd"]
+
+
+def test_memo_and_run_folder_list_the_deposit_among_the_awards(two_deposits, tmp_path):
+    """`ree-planner run` with feed options: portfolio.csv carries deposit A's award row and the
+    memo ranks it with its value per federal $1M (500 / 100 = 5.0)."""
+    import pandas as pd
+
+    from planner.cli import main
+    from tests.test_memo import _award_rows
+
+    scenario = tmp_path / "mines.toml"
+    scenario.write_text(f'name = "two-deposits"\ncatalog = "{two_deposits.folder}"\nfeed_options = true\n'
+                        'budget_usd = 100e6\nmin_value_per_musd = 0\n')
+    out = tmp_path / "run"
+    assert main(["run", str(scenario), "--out", str(out), "--no-map"]) == 0
+    portfolio = pd.read_csv(out / "portfolio.csv", keep_default_na=False)
+    assert portfolio[["kind", "option_id"]].values.tolist() == [["new_mine", "opt-a"]]
+    rows = _award_rows((out / "report.html").read_text())
+    assert len(rows) == 1
+    assert rows[0][3] == "Develop the deposit (opt-a)"
+    assert rows[0][4:9] == ["1,000", "100.0", "200.0", "500.0", "5"]
+    assert "a feed award: adds 1,000 t/yr of dep-a" in rows[0][9]

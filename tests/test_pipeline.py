@@ -16,7 +16,8 @@ def one_mine(tmp_path):
 
 def test_pipeline_result_with_measured_marginal_value_and_label(one_mine):
     """$10M federal buys 200 t/yr of plant, 100 t Nd (see test_budget_binding); each further
-    $1M buys 10 t Nd, measured by a warm $100k step and agreeing with the dual."""
+    $1M buys 10 t Nd, measured by a warm $100k step and agreeing with the dual. The next
+    $100M, re-solved, adds only 400 t: the 1,000 t/yr feed (500 t Nd) runs out at $50M."""
     pipeline = Pipeline.prepare(one_mine, ModelSettings(budget_usd=10e6))
     assert pipeline.solve().optimal
     label = RunLabel("small", "one mine", "abc", {"budget_usd": 10e6})
@@ -25,7 +26,8 @@ def test_pipeline_result_with_measured_marginal_value_and_label(one_mine):
     assert (s.status, s.objective_value, s.weighted_supply, s.federal_usd) == ("optimal", 100.0, 100.0, 10e6)
     assert (s.budget_marginal_value, s.budget_dual, s.budget_binds) == (10.0, 10.0, True)
     assert s.budget_marginal_by_element == {"Nd": 10.0}
-    assert s.budget_marginal_value_text == "The next $100M adds 1,000.0 t/yr of weighted supply (1,000.0 t/yr NdPr)."
+    assert s.budget_marginal_value_text == ("The next $100M adds 400.0 t/yr of weighted supply (400.0 t/yr NdPr) "
+                                            "(measured: re-solved with $110.0M).")
     assert (s.scenario, s.inputs_sha256, s["settings"]) == ("small", "abc", {"budget_usd": 10e6})
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.status = "infeasible"

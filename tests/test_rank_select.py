@@ -160,3 +160,22 @@ def test_examples_rank_and_select(tmp_path):
                  "--out", str(tmp_path / "select"), "--no-map"]) == 0
     chosen = pd.read_csv(tmp_path / "select" / "selection.csv")
     assert chosen["funded"].any() and not chosen.set_index("project_id").at["X02", "funded"]
+
+
+def test_example_with_a_collection_application_evaluates(tmp_path):
+    """examples/portfolios/recycling_with_collection.csv: the recycling portfolio plus a Midwest
+    collection tier (collect-midwest-1: 262.25 t/yr of scrap for $10M, $5M federal) feeding
+    the Marion recyclers. The tier is developed as applied for, its $5M counts in the federal
+    total (recycling_heavy's $33,049,000 + $5M) and its value per federal $1M is what it adds / 5."""
+    out = tmp_path / "ev"
+    assert main(["evaluate", str(EXAMPLES / "recycling_with_collection.csv"), "--out", str(out), "--no-map"]) == 0
+    card = pd.read_csv(out / "scorecard.csv").iloc[0]
+    assert card["federal_usd"] == pytest.approx(33_049_000 + 5_000_000)
+    projects = pd.read_csv(out / "scorecard_projects.csv", keep_default_na=False).set_index("project_id")
+    c01 = projects.loc["C01"]
+    assert (c01["option_id"], c01["technology"]) == ("collect-midwest-1", "")
+    assert float(c01["marginal_weighted_t"]) > 0
+    assert float(c01["weighted_t_per_federal_musd"]) == pytest.approx(float(c01["marginal_weighted_t"]) / 5.0)
+    options = pd.read_csv(out / "feed_options.csv").set_index("option_id")
+    assert bool(options.at["collect-midwest-1", "developed"])
+    assert options.at["collect-midwest-1", "added_tpa"] == pytest.approx(262.25)

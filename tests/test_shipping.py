@@ -76,6 +76,34 @@ def test_pruned_equals_every_link_on_200_synthetic_sites(tmp_path):
     assert report.links_built < report.links_in_all / 2  # most links were never needed
 
 
+def test_pricing_covers_every_planned_year(tmp_path):
+    """Shipments are per year: the far link is priced in against each year's balance rows and
+    added in each year (its columns named with their year), at the same optimum as every link."""
+    catalog = far_link_catalog(tmp_path / "cat")
+    years = dict(allow_new_capacity=False, years=(2029, 2030), target_year=2030)
+    every, _ = solve(catalog, **years)
+    pruned, model = solve(catalog, shipping_k_nearest=1, **years)
+    # the same plant, feed and demand in both years (demand held at 2030's in 2029): 505 each year
+    assert every.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    for name, value in every.stage_values.items():
+        assert pruned.stage_values[name] == pytest.approx(value, rel=1e-9), name
+    for year in (2029, 2030):
+        far = [var for key, var in model.at(year).shipment.items() if key[:3] == ("mine", "far", "mixed")]
+        assert far and all(var.name.endswith(f"_y{year}") for var in far), year
+    assert pruned.shipping.links_added >= 1
+
+
+def test_pruned_equals_every_link_over_two_years_on_synthetic_sites(tmp_path):
+    catalog = load_catalog(write_synthetic_catalog(tmp_path / "cat", 60, seed=17))
+    years = dict(years=(2028, 2030), target_year=2030)
+    every, _ = solve(catalog, **years)
+    pruned, model = solve(catalog, shipping_k_nearest=5, **years)
+    assert every.optimal and pruned.optimal
+    for name, value in every.stage_values.items():
+        assert pruned.stage_values[name] == pytest.approx(value, rel=1e-6, abs=1e-6), name
+    assert pruned.shipping.links_built < pruned.shipping.links_in_all
+
+
 def test_interior_point_then_pricing_reaches_the_same_optimum(tmp_path):
     catalog = far_link_catalog(tmp_path / "cat")
     ipm, model = solve(catalog, allow_new_capacity=False, shipping_k_nearest=1, solver_method="ipm")

@@ -1,6 +1,7 @@
 """Sweeps on hand-solvable catalogs: exact supply curve, marginal values, warm == cold, order-free."""
 import re
 
+import pandas as pd
 import pytest
 
 from models import plan
@@ -11,6 +12,7 @@ from planner.scenario import load_scenario
 from planner.sweep import grid, run_sweep
 from planner.sweep.spec import budget_axis, check_axes, param_axis
 from sites.errors import InputError
+from tests.test_feed_options_model import option
 from sweep_catalogs import TIED_MILLS, TWO_ELEMENTS, scenario_file, supply_at
 
 BUDGETS = "0:100e6:11"  # $0, $10M, ... $100M; the feed runs out at exactly $50M
@@ -222,3 +224,45 @@ def test_evaluate_prints_no_missing_numbers(tmp_path, capsys):
     printed = capsys.readouterr().out.replace(str(tmp_path), "")
     assert not re.search(r"\bnan\b", printed.lower())
     assert "Mine sx: $5.0M federal; what it adds is measured per project below (marginal_wt)" in printed
+
+
+# TWO_ELEMENTS with money able to buy feed: an all-or-nothing expansion of the mine's feed by
+# 1,000 t/yr for $40M of capex ($20M federal at its 50% share), output from 2026 + 2 = 2028.
+WITH_FEED_OPTION = dict(TWO_ELEMENTS, feed_options=[option("expand", "conc", 1000, 40e6, kind="expansion",
+                                                            min_fraction=1)])
+
+
+def test_sweep_switches_feed_options_off_and_on_and_the_ladder_names_the_option(tmp_path):
+    """Hand-solved: $1M federal of plant processes 20 t/yr of feed = 14 weighted t/yr, and the
+    mine has 1,000 t/yr (700 weighted, all processed at $50M). Off: min(14 B, 700). On: the
+    option costs $20M federal and then the plant may grow to 2,000 t/yr, so 14 (B - 20), better
+    than 700 only above B = $70M. At $0 ... $100M in $20M steps:
+    off 0, 280, 560, 700, 700, 700; on 0, 280, 560, 700, 840, 1,120; the option enters at $80M."""
+    path = scenario_file(tmp_path, WITH_FEED_OPTION)
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(path), "--budget", "0:100e6:6", "--param", "feed_options=false,true",
+                 "--out", str(out)]) == 0
+    table = pd.read_csv(out / "sweep.csv")
+    assert table["feed_options"].tolist() == [False] * 6 + [True] * 6
+    assert table["weighted_supply"].tolist() == pytest.approx([0, 280, 560, 700, 700, 700,
+                                                               0, 280, 560, 700, 840, 1120], abs=1e-6)
+    ladder = pd.read_csv(out / "ladder.csv", keep_default_na=False)
+    on = ladder[ladder["feed_options"]]
+    assert on[["kind", "site_id", "technology", "option_id", "enters_at_budget_usd"]].values.tolist() == [
+        ["plant", "mine", "sx", "", 20e6], ["expansion", "mine", "", "expand", 80e6]]
+    assert on["new_tpa_at_entry"].tolist() == pytest.approx([400.0, 1000.0])
+    assert on["new_tpa_at_top"].tolist() == pytest.approx([1600.0, 1000.0])  # $80M of plant at $100M
+    off = ladder[~ladder["feed_options"]]
+    assert off["kind"].tolist() == ["plant"]
+    assert (out / "sweep.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("spec", ["feed_options=1:2:3", "feed_options=true,maybe", "feed_options=true,true",
+                                  "feed_options=true"])
+def test_a_switch_is_swept_as_false_and_true_only(tmp_path, capsys, spec):
+    path = scenario_file(tmp_path, WITH_FEED_OPTION)
+    assert main(["sweep", str(path), "--budget", "0:1e6:2", "--param", spec, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"--param: got '{spec}', expected feed_options=false,true (the values false and true, each once, " \
+           "comma-separated)" in err
+    assert not (tmp_path / "o").exists()

@@ -17,12 +17,13 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    from planner import api
     from planner.compare import runs as compare
     from planner.outputs.folder import check_output_folder
 
     check_output_folder(args.out, args.force, args.runs)  # never into (or above) a compared run
-    comparison = compare.compare_runs(args.runs)
-    compare.write_comparison(comparison, args.out, force=args.force)
+    comparison = api.compare(*args.runs)
+    comparison.write(args.out, force=args.force)
     print(compare.comparison_text(comparison))
     print(f"\nOutputs written to {args.out}/ (comparison.csv, comparison.xlsx, comparison.html, comparison.png, comparison_map.html)")
     return EXIT_OK

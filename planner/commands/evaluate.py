@@ -18,24 +18,16 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner.failures import require_optimal
+    from planner import api
     from planner.outputs.folder import slug
-    from planner.review.board import board_of_evaluations
-    from planner.review.evaluation import evaluate
-    from planner.review.files import scorecard_text, write_evaluation
-    from planner.review.proposals import load_proposals
-    from planner.review.scorecard import scorecards
+    from planner.review.files import scorecard_text
     from planner.run import text as report
 
     setup = review_setup(args, [args.portfolio], f"evaluate-{slug(args.portfolio.stem, 'portfolio')}")
-    proposals, review = load_proposals(args.portfolio, setup.scenario, setup.catalog)
-    ev = evaluate(proposals, review, setup.scenario, setup.catalog)
-    require_optimal(f"portfolio {args.portfolio}", ev.run.summary)
-    portfolios, projects = scorecards([ev])
-    write_evaluation(setup.out, ev, portfolios, projects, with_map=not args.no_map, force=args.force,
-                     protect=setup.protect, board=board_of_evaluations([ev]),
-                     board_title=f"Award board: {args.portfolio.name} under scenario {setup.scenario.name}")
-    print(report.run_text(ev.run, setup.out))
+    scored = api.evaluate(args.portfolio, setup.scenario, setup.catalog)
+    scored.write(setup.out, with_map=not args.no_map, force=args.force)
+    portfolios, projects = scored.portfolios, scored.projects
+    print(report.run_text(scored.run, setup.out))
     print("\nScorecard:\n" + scorecard_text(portfolios))
     print(f"Award board (board.csv, board.html) written to {setup.out}/")
     print_projects(projects, "Projects")

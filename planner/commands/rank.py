@@ -18,17 +18,13 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from planner.failures import SolverFailure
+    from planner import api
     from planner.outputs.folder import slug
-    from planner.review.files import scorecard_text, warnings_text, write_ranking
-    from planner.review.ranking import rank
+    from planner.review.files import scorecard_text, warnings_text
 
     setup = review_setup(args, list(args.portfolios), lambda scenario: f"rank-{slug(scenario.name)}")
-    ranking = rank(args.portfolios, setup.scenario, setup.catalog)
-    if ranking.failed:
-        raise SolverFailure(f"portfolio(s) {', '.join(ranking.failed)}", "not optimal")
-    write_ranking(setup.out, ranking.evaluations, ranking.portfolios, ranking.projects, ranking.title,
-                  ranking.notes, with_map=not args.no_map, force=args.force, protect=setup.protect)
+    ranking = api.rank(args.portfolios, setup.scenario, setup.catalog)
+    ranking.write(setup.out, with_map=not args.no_map, force=args.force)
     print(ranking.title)
     print("\n".join(ranking.notes))
     print("\n" + scorecard_text(ranking.portfolios))

@@ -12,16 +12,16 @@ def add_parser(sub) -> None:
         "ree-planner run baseline --budget 2B      # writes out/baseline-budget-2B/"))
     p.add_argument("scenario", nargs="?", help="scenario file or shipped scenario name (default: baseline)")
     add_override_options(p)
-    p.add_argument("--objective", help="max_weighted_supply, min_import_reliance or min_cost")
+    p.add_argument("--objective", help="max_weighted_supply, min_import_reliance, min_cost or min_worst_year_reliance")
     add_out_options(p, "out/<scenario name>, or out/<scenario name>-<overrides> e.g. out/baseline-budget-2B")
     p.add_argument("--no-map", action="store_true", help="skip map.html")
 
 
 def main(args) -> int:
+    from planner import api
     from planner.run import text as report
-    from planner.failures import require_optimal
     from planner.outputs.folder import check_output_folder
-    from planner.run import default_out_dir, input_paths, load_inputs, reference_run, run_scenario, write_outputs
+    from planner.run import default_out_dir, input_paths, load_inputs, reference_run
     from planner.scenario import load_scenario
 
     base = load_scenario(args.scenario)
@@ -29,10 +29,9 @@ def main(args) -> int:
     out = args.out if args.out is not None else default_out_dir(scenario)
     check_output_folder(out, args.force, input_paths(scenario))  # before the solve, not after
     catalog = load_inputs(scenario)
-    run = run_scenario(scenario, catalog)
-    require_optimal(f"scenario {scenario.name}", run.summary)
+    run = api.run(scenario, catalog)
     reference = reference_run(scenario, catalog, base)  # what the funding memo compares against
-    write_outputs(run, out, with_map=not args.no_map, force=args.force, reference=reference)
+    run.write(out, with_map=not args.no_map, force=args.force, reference=reference)
     print(report.run_text(run, out))
     if reference is not None:
         from planner.run.memo import change_paragraph

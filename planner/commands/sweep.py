@@ -15,8 +15,8 @@ def add_parser(sub) -> None:
     p.add_argument("scenario", nargs="?", help="scenario file or shipped scenario name (default: baseline)")
     p.add_argument("--budget", metavar="START:STOP:N", help="federal budgets in USD, e.g. 0:1.2e9:25 or 0:1.2B:13")
     p.add_argument("--param", action="append", default=[], metavar="KEY=START:STOP:N",
-                   help="another numeric scenario key, e.g. capex_multiplier=1:2:5 (twice, or with --budget, "
-                        "for a grid)")
+                   help="another numeric scenario key, e.g. capex_multiplier=1:2:5, or a true/false key both ways, "
+                        "e.g. feed_options=false,true (twice, or with --budget, for a grid)")
     p.add_argument("--workers", type=positive_int(1, 256), metavar="N",
                    help="worker processes (default: 1 below 64 points, else one per core)")
     add_override_options(p, budget=False)  # --budget is the swept range here
@@ -24,44 +24,37 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    from planner import api
     from planner.sweep import solve as sweeping
-    from planner.progress import Progress
     from planner.outputs.folder import check_output_folder
-    from planner.run import default_out_dir, input_paths, inputs_sha256, load_inputs
+    from planner.run import default_out_dir, input_paths, load_inputs
     from planner.scenario import load_scenario
-    from planner.sweep.files import write_sweep
-    from planner.sweep.spec import budget_axis, check_axes, param_axis
+    from planner.sweep.spec import shown
 
     scenario = load_scenario(args.scenario).with_command_line(**overrides(args, budget=False))
-    axes = ([budget_axis(args.budget)] if args.budget is not None else []) + [param_axis(p) for p in args.param]
+    axes = api.sweep_axes(args.budget, args.param)  # the arguments checked before the folder
     out = args.out if args.out is not None else default_out_dir(scenario, "-sweep")
     check_output_folder(out, args.force, input_paths(scenario))
     catalog = load_inputs(scenario)
-    check_axes(scenario, axes, catalog)
-    n = len(sweeping.grid(axes))
-    progress = Progress(n, f"sweep {scenario.name}")
     start = time.perf_counter()
-    result = sweeping.run_sweep(scenario, catalog, axes, workers=args.workers, progress=progress)
-    progress.close()
+    swept = api.sweep(scenario, args.budget, args.param, workers=args.workers, catalog=catalog, progress=True)
     seconds = time.perf_counter() - start
-    about = {"scenario": scenario.to_dict(), "inputs_sha256": inputs_sha256(scenario, catalog),
-             "axes": [{"key": a.key, "values": list(a.values), "argument": a.argument} for a in axes],
-             "points": n}
-    write_sweep(result, about, out, force=args.force, protect=input_paths(scenario))
+    swept.write(out, force=args.force)
+    result, n = swept.result, len(sweeping.grid(axes))
     table = result.table
     solved = int((table["status"] == "optimal").sum())
     keys = [a.key for a in axes if a.key != sweeping.BUDGET]
     print(f"Sweep of {scenario.name}: {n} points ({solved} solved) in {seconds:.1f} s with {result.workers} "
           f"worker{'s' if result.workers != 1 else ''}")
     for row in table.itertuples(index=False):
-        where = ", ".join(f"{k} = {getattr(row, k):g}" for k in keys)
+        where = ", ".join(f"{k} = {shown(getattr(row, k))}" for k in keys)
         head = f"  ${row.budget_usd / 1e6:>9,.1f}M" + (f" ({where})" if where else "")
         if row.status != "optimal":
             print(f"{head}: {row.status}")
         else:
             print(f"{head}: {row.weighted_supply:>10,.1f} weighted t/yr. {row.marginal_value_text}")
     if not result.ladder.empty or sweeping.BUDGET in [a.key for a in axes]:
-        print("\nBudget ladder (plants in the order they enter as money grows):")
+        print("\nBudget ladder (plants and feed options in the order they enter as money grows):")
         print(sweeping.ladder_text(result.ladder, keys))
     print(f"\nOutputs written to {out}/ (sweep.csv, sweep.png, ladder.csv, sweep_capacity.csv, sweep.json)")
     return EXIT_OK

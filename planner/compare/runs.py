@@ -27,24 +27,23 @@ TOLERANCE = 1e-6
 
 @dataclass
 class Comparison:
-    runs: list[str]  # labels, one per folder (the folder name, made unique)
-    folders: list[Path]
+    runs: list[str]  # labels, one per run (the folder or scenario name, made unique)
+    folders: list[Path]  # the compared folders (none for runs compared in memory)
     summaries: list[dict]
     headline: pd.DataFrame  # metric, label, <runs>, differs
     capacity: pd.DataFrame  # site_id, technology, metric, <runs>, differs
     elements: pd.DataFrame  # element, metric, <runs>, differs
     settings: pd.DataFrame  # setting, <runs>, differs
+    results: list = None  # per run: summary (dict), capacity, elements, portfolio (a RunFolder or alike)
+
+    def write(self, out_dir: Path, force: bool = False) -> Path:
+        """comparison.csv/.xlsx/.html/.png and the map, as `ree-planner compare` writes them."""
+        return write_comparison(self, out_dir, force=force)
 
 
-def _load(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    run = read_run_folder(folder)
-    return run.summary, run.capacity, run.elements
-
-
-def _labels(folders: list[Path]) -> list[str]:
+def _labels(names: list[str]) -> list[str]:
     labels: list[str] = []
-    for folder in folders:
-        name = folder.resolve().name or str(folder)
+    for name in names:
         label, k = name, 2
         while label in labels:
             label, k = f"{name}#{k}", k + 1
@@ -76,18 +75,26 @@ def _setting_text(value) -> str:
 
 
 def compare_runs(folders: list[Path]) -> Comparison:
+    """Compare run folders (read back and checked: every folder's problems at once)."""
     folders = [Path(f) for f in folders]
     if len(folders) < 2:
         raise InputError(Problem("compare", None, None, None, "two or more RUN_DIR folders"))
-    loaded, problems = [], []
-    for folder in folders:  # every folder's problems at once
+    read, problems = [], []
+    for folder in folders:
         try:
-            loaded.append(_load(folder))
+            read.append(read_run_folder(folder))
         except InputError as err:
             problems += err.problems
     if problems:
         raise InputError(problems)
-    runs = _labels(folders)
+    return compare_results([f.resolve().name or str(f) for f in folders], read, folders)
+
+
+def compare_results(names: list[str], results: list, folders: list[Path] = ()) -> Comparison:
+    """Compare runs already in hand: each with summary (a dict), capacity and elements tables
+    (and portfolio, for the map); names label them (made unique)."""
+    runs = _labels(names)
+    loaded = [(r.summary, r.capacity, r.elements) for r in results]
     summaries = [s for s, _, _ in loaded]
 
     headline = pd.DataFrame([(key, label, *(s.get(key) for s in summaries)) for key, label in HEADLINE],
@@ -118,8 +125,8 @@ def compare_runs(folders: list[Path]) -> Comparison:
     names = list(dict.fromkeys(k for s in summaries for k in s.get("settings", {})))
     settings = pd.DataFrame([(k, *(_setting_text(s.get("settings", {}).get(k)) for s in summaries)) for k in names],
                             columns=["setting", *runs])
-    return Comparison(runs, folders, summaries, _mark(headline, runs), _mark(capacity, runs),
-                      _mark(elements, runs), _mark(settings, runs))
+    return Comparison(runs, list(folders), summaries, _mark(headline, runs), _mark(capacity, runs),
+                      _mark(elements, runs), _mark(settings, runs), list(results))
 
 
 def long_table(c: Comparison) -> pd.DataFrame:
@@ -161,7 +168,8 @@ def comparison_text(c: Comparison) -> str:
 def _html(c: Comparison, png: bytes) -> str:
     fmt = {r: "{:,.2f}" for r in c.runs}
     runs_list = "".join(f"<li><b>{escape(r)}</b>: {escape(str(s.get('description', '')))} "
-                        f"<small>({escape(str(f))})</small></li>" for r, s, f in zip(c.runs, c.summaries, c.folders))
+                        + (f"<small>({escape(str(f))})</small>" if f is not None else "") + "</li>"
+                        for r, s, f in zip(c.runs, c.summaries, c.folders or [None] * len(c.runs)))
     capacity = c.capacity[c.capacity["metric"] != "federal_usd"]
     body = f"""
 <h1>ree-planner comparison</h1>
@@ -196,10 +204,8 @@ def comparison_map(c: Comparison):
     import maps
     from maps.comparison import render_comparison_map
 
-    results = {}
-    for label, folder in zip(c.runs, c.folders):
-        run = read_run_folder(folder)
-        results[label] = SimpleNamespace(capacity=run.capacity, portfolio=run.portfolio, summary=run.summary)
+    results = {label: SimpleNamespace(capacity=run.capacity, portfolio=run.portfolio, summary=run.summary)
+               for label, run in zip(c.runs, c.results)}
     return maps, render_comparison_map(results, _run_catalog(c.summaries[0]))
 
 

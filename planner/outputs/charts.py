@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 # Figures are made directly, not through pyplot: no global figure registry or backend
 # set-up, and pyplot's import alone costs more than drawing a chart. savefig renders
 # with the Agg canvas, so there is no display either way.
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 DPI = 100
 COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
@@ -53,6 +55,13 @@ def _money_axis(values: pd.Series) -> tuple[pd.Series, str]:
     return values / 1e6, "federal budget, $M"
 
 
+def _axis_value(value) -> str:
+    """A swept key's value in a legend: true/false for a switch, else the number."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return f"{value:g}"
+
+
 def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
     """Weighted supply (top) and the budget's marginal value (bottom) against x_key."""
     fig, (top, bottom) = _subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
@@ -60,7 +69,7 @@ def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
     for value, frame in groups:
         frame = frame.sort_values(x_key)
         x, xlabel = _money_axis(frame[x_key]) if x_key == "budget_usd" else (frame[x_key], x_key)
-        label = None if value is None else f"{series_key} = {value:g}"
+        label = None if value is None else f"{series_key} = {_axis_value(value)}"
         top.plot(x, frame["weighted_supply"], marker="o", markersize=3, label=label)
         bottom.step(x, frame["budget_marginal_value"] * 100, where="post", label=label)
         bottom.plot(x, frame["budget_marginal_value"] * 100, "o", markersize=3, color=bottom.lines[-1].get_color())
@@ -112,4 +121,59 @@ def funding_curve_png(curve: pd.DataFrame) -> bytes:
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
+    return png_bytes(fig)
+
+
+ELEMENT_COLOURS = {"Nd": "#1c7ed6", "Pr": "#7048e8", "Dy": "#e8590c", "Tb": "#2b8a3e"}
+PHASE_COLOURS = {"construction": "#adb5bd", "ramp-up": "#fcc419", "full rate": "#2b8a3e"}
+
+
+def timeline_png(elements_by_year: pd.DataFrame, spend_by_year: pd.DataFrame, phases: pd.DataFrame) -> bytes:
+    """A multi-year run at a glance: domestic supply credited and import reliance per element per
+    year, federal spend per year against appropriations, and each award's construction, ramp-up
+    and full-rate years (phases: label, construction, first_output, full_rate, last year)."""
+    fig, (supply, reliance, money, gantt) = _subplots(
+        4, 1, figsize=(8.0, 11.0), layout="constrained",
+        gridspec_kw={"height_ratios": [3, 3, 2.5, 0.6 + 0.35 * max(1, len(phases))]})
+    years = sorted(set(elements_by_year["year"]))
+    for element, frame in elements_by_year.groupby("element", sort=False):
+        colour = ELEMENT_COLOURS.get(element)
+        supply.plot(frame["year"], frame["credited_t"].clip(lower=0.1), marker="o", markersize=3, color=colour,
+                    label=element)
+        reliance.plot(frame["year"], 100 * frame["import_reliance"], marker="o", markersize=3, color=colour,
+                      label=element)
+    supply.set_yscale("log")
+    supply.set_ylabel("t/yr (log scale)")
+    supply.set_title("Domestic supply credited against demand, per element")
+    reliance.set_ylabel("% of demand")
+    reliance.set_ylim(0, 100)
+    reliance.set_title("Import reliance (imports or unmet, share of demand)")
+    spend_years = spend_by_year["year"]
+    money.bar(spend_years, spend_by_year["federal_spend_usd"] / 1e6, color="#1c7ed6", label="federal spend")
+    money.step(spend_years, spend_by_year["cumulative_appropriated_usd"] / 1e6, where="mid", color="#495057",
+               label="appropriated to date")
+    money.plot(spend_years, spend_by_year["cumulative_federal_spend_usd"] / 1e6, marker="o", markersize=3,
+               color="#e8590c", label="spent to date")
+    money.set_ylabel(r"\$M")
+    money.set_title("Federal money by year")
+    for ax in (supply, reliance, money):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, ncols=4)
+        ax.set_xticks(list(range(min(min(years), int(spend_years.min())), max(years + [int(spend_years.max())]) + 1)))
+    for y, row in enumerate(phases.iloc[::-1].itertuples(index=False)):
+        spans = (("construction", row.construction, row.first_output), ("ramp-up", row.first_output, row.full_rate),
+                 ("full rate", row.full_rate, row.last + 1))
+        for phase, start, end in spans:
+            if end > start:
+                gantt.barh(y, end - start, left=start - 0.5, color=PHASE_COLOURS[phase])
+        # labels inside the bars: long site names on the axis would squeeze the panels above
+        gantt.text(row.construction - 0.4, y, row.label, va="center", fontsize=7)
+    gantt.set_yticks([])
+    gantt.set_title("Awards: construction, ramp-up, full rate")
+    gantt.set_xlim(supply.get_xlim())
+    gantt.set_xticks(supply.get_xticks())
+    gantt.grid(axis="x", alpha=0.3)
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in PHASE_COLOURS.values()]
+    gantt.legend(handles, list(PHASE_COLOURS), fontsize=8, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.08),
+                 frameon=False)
     return png_bytes(fig)

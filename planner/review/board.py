@@ -61,7 +61,7 @@ def _row(portfolio: str, q, ev, sites, marginals, verdict: str | None, reason: s
     weighted = float(marginals.at[q.project_id, "marginal_weighted_t"]) \
         if marginals is not None and q.project_id in marginals.index else math.nan
     per_t = q.federal_usd / weighted if weighted > ADDS_NOTHING_T else math.nan
-    funded_plant = ev is not None and not math.isnan(weighted)
+    funded_plant = ev is not None and not math.isnan(weighted) and not q.is_option
     if verdict is None:  # evaluate and rank: judged by what the project adds at the margin
         if weighted > ADDS_NOTHING_T:
             verdict, reason = "fund", f"adds {weighted:,.1f} weighted t/yr at ${per_t:,.0f} per weighted t/yr"
@@ -70,8 +70,10 @@ def _row(portfolio: str, q, ev, sites, marginals, verdict: str | None, reason: s
     return {
         "portfolio": portfolio, "project_id": q.project_id, "verdict": verdict, "reason": reason,
         "applicant": q.applicant, "site_id": q.site_id, "site_name": sites.get(q.site_id, q.site_id),
-        "technology": q.technology_id, "federal_request_usd": q.federal_usd, "marginal_weighted_t": weighted,
-        "federal_usd_per_weighted_t": per_t,
+        "technology": q.technology_id, "option_id": q.option_id, "federal_request_usd": q.federal_usd,
+        "marginal_weighted_t": weighted, "federal_usd_per_weighted_t": per_t,
+        "weighted_t_per_federal_musd": weighted / (q.federal_usd / 1e6) if weighted > ADDS_NOTHING_T
+        and q.federal_usd > 0 else math.nan,
         "dy_t": _plant_output(ev, q.site_id, q.technology_id, "Dy") if funded_plant else math.nan,
         "tb_t": _plant_output(ev, q.site_id, q.technology_id, "Tb") if funded_plant else math.nan,
         "selected": selected,
@@ -111,11 +113,12 @@ def board_of_selection(selection) -> pd.DataFrame:
 # ---- the page ------------------------------------------------------------------------------------
 
 HEADS = {"verdict": "Verdict", "project_id": "Application", "portfolio": "Portfolio", "applicant": "Applicant",
-         "site_name": "Site", "federal_request_usd": "Request ($M)",
-         "federal_usd_per_weighted_t": "Federal $ per weighted t/yr", "dy_t": "Dy (t/yr)", "tb_t": "Tb (t/yr)",
+         "site_name": "Site", "technology": "Plant or feed option", "federal_request_usd": "Request ($M)",
+         "federal_usd_per_weighted_t": "Federal $ per weighted t/yr",
+         "weighted_t_per_federal_musd": "Weighted t/yr per federal $1M", "dy_t": "Dy (t/yr)", "tb_t": "Tb (t/yr)",
          "reason": "Reason"}
-FORMATS = {"Request ($M)": "{:,.1f}", "Federal $ per weighted t/yr": "{:,.0f}", "Dy (t/yr)": "{:,.1f}",
-           "Tb (t/yr)": "{:,.1f}"}
+FORMATS = {"Request ($M)": "{:,.1f}", "Federal $ per weighted t/yr": "{:,.0f}",
+           "Weighted t/yr per federal $1M": "{:,.1f}", "Dy (t/yr)": "{:,.1f}", "Tb (t/yr)": "{:,.1f}"}
 STYLE = """
 table.board { width: 100%; table-layout: auto; }
 table.board td { vertical-align: top; }
@@ -140,6 +143,10 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
     """One self-contained page; every text escaped; fits a 1,366 px screen."""
     shown = board.copy()
     shown["federal_request_usd"] = shown["federal_request_usd"] / 1e6
+    # a feed-option application shows its option where a plant shows its technology (words
+    # that can wrap, so the table fits a laptop screen)
+    shown["technology"] = [t.replace("_", " ") if t else (f"feed option {o}" if o else "")
+                           for t, o in zip(shown["technology"], shown["option_id"])]
     columns = [c for c in HEADS if c != "portfolio" or shown["portfolio"].nunique() > 1]
     view = shown[columns].rename(columns=HEADS)
     funded = int((board["verdict"] == "fund").sum())
@@ -148,7 +155,9 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
              "<p class='defs'><b>Weighted t/yr</b>: tonnes per year of rare-earth oxide or metal made in the US for "
              "US demand, each element counted by how critical it is (a tonne of Tb or Dy counts many tonnes of Nd). "
              "<b>Federal $ per weighted t/yr</b>: the request divided by the weighted t/yr the application adds "
-             "at the margin (what is lost if it alone is dropped). Dy and Tb: what its plant makes, t/yr.</p>",
+             "at the margin (what is lost if it alone is dropped); <b>weighted t/yr per federal $1M</b> is the same "
+             "value the other way up. Dy and Tb: what its plant makes, t/yr. A feed-option application (a mine "
+             "or a collection programme) shows its option where a plant shows its technology.</p>",
              f"<p class='note'>{funded} of {len(board)} applications to fund.</p>"]
     if len(flagged):
         parts.append("<p class='flag'>Far above the others' federal $ per weighted t/yr (more than "

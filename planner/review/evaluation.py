@@ -198,9 +198,23 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
                        displaces=";".join(displaced))
             row["reason"] = _left_out_reason(loss, tie, displaced, pm.first)
         rows.append(row)
-    chosen = evaluate(pool.subset(best.funded), _review_of(review, best.funded), scenario, catalog,
+    chosen = evaluate(pool.subset(best.funded), _review_of(review, best.funded),
+                      _without_unfunded_mines(scenario, catalog, eligible, best.funded), catalog,
                       name=f"{pool.name}-selected", source=pool.file)
     return Selection(chosen, choice, pd.DataFrame(rows), pool, review)
+
+
+def _without_unfunded_mines(scenario: Scenario, catalog: Catalog, eligible, funded) -> Scenario:
+    """The scenario the funded subset is evaluated under: a deposit applied for as a new mine
+    produces only through its application (models/inputs.py), so one left unfunded produces
+    nothing there either (its feed excluded), as in the choice itself."""
+    kinds = catalog.feed_options.set_index("option_id")
+    left = sorted({str(kinds.at[q.option_id, "feedstock_id"]) for q in eligible
+                   if q.is_option and q.project_id not in funded and kinds.at[q.option_id, "kind"] == "new_mine"})
+    if not left:
+        return scenario
+    excluded = list(scenario.settings().exclude_feedstocks)
+    return scenario.with_overrides("select", exclude_feedstocks=excluded + [k for k in left if k not in excluded])
 
 
 def _review_of(review: Review, project_ids) -> Review:

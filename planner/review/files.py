@@ -83,12 +83,18 @@ def projects_text(projects: pd.DataFrame) -> str:
     cols = ["project_id", "site_id", "technology", "capacity_tpa", "federal_request_usd", "marginal_objective",
             "marginal_weighted_t", "federal_usd_per_weighted_t", "plant_utilisation"]
     shown = projects[cols].copy()
+    if "option_id" in projects:  # a feed-option application: its option where a plant has its technology
+        shown["technology"] = [t or (f"option {o}" if o else "") for t, o in zip(shown["technology"],
+                                                                                 projects["option_id"])]
     shown["federal_request_usd"] = shown["federal_request_usd"] / 1e6
     shown = shown.rename(columns={"federal_request_usd": "federal_$M", "marginal_objective": "marginal",
                                   "marginal_weighted_t": "marginal_wt", "federal_usd_per_weighted_t": "$_per_wt",
                                   "plant_utilisation": "utilisation"})
     fmt = {"capacity_tpa": "{:,.0f}", "federal_$M": "{:,.1f}", "marginal": "{:,.3f}", "marginal_wt": "{:,.1f}",
            "$_per_wt": "{:,.0f}", "utilisation": "{:.0%}"}
+    # a feed option has no plant utilisation: blank, not nan%
+    shown["utilisation"] = ["" if u != u else f"{u:.0%}" for u in shown["utilisation"]]
+    fmt["utilisation"] = "{}"
     return text_table(shown, fmt)
 
 

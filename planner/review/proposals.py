@@ -6,7 +6,10 @@ file in one pass. Problems are of two kinds:
 
 * errors: the proposal cannot be evaluated as made (bad number, unknown site or
   technology, technology not allowed at the site, federal request above the allowed
-  share, a plant nothing can feed, all requests together above the budget);
+  share, a plant nothing can feed, all requests together above the budget; for a
+  feed-option application: unknown option_id, a site that is not its feed's, a scale
+  outside its min_fraction..1 range, a request above its max_federal_share, an option
+  that cannot produce by the target year);
 * warnings: it can be evaluated, but a reviewer should look (a plant that cannot be
   running by the target year, a size outside the technology's range, a capex far from
   the catalog's estimate). Low feed is found after the solve (see planner.review.scorecard).
@@ -22,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from models import prepare
-from models.result import PORTFOLIO_COLUMNS
+from models.inputs import option_timing_and_capex
+from models.result import PROPOSAL_COLUMNS
 from models.settings import Project
 from planner.outputs.cells import csv_cell_back
 from planner.scenario import Scenario
@@ -30,6 +34,7 @@ from planner.suggest import did_you_mean
 from sites import Catalog
 from sites.errors import InputError, Problem
 
+OPTION_COLUMN = "option_id"  # optional: a row naming a feed option is an application to develop it
 # Rounding in a written portfolio.csv must not turn an exact request into a problem.
 SHARE_TOLERANCE = 1e-9
 BUDGET_TOLERANCE_USD = 1.0
@@ -50,9 +55,10 @@ class Proposals:
     projects: tuple[Project, ...]
     rows: dict[str, int] = field(default_factory=dict)
     format_problems: tuple[Problem, ...] = ()  # rows with these are left out of projects
-    # those rows' cells (row, project id, site_id, technology), so their site and technology
-    # are still checked: a bad number in one cell must not hide the other problems of its row
-    format_rows: tuple[tuple[int, str | None, str, str], ...] = ()
+    # those rows' cells (row, project id, site_id, technology, option_id), so their site and
+    # technology (or option) are still checked: a bad number in one cell must not hide the
+    # other problems of its row
+    format_rows: tuple[tuple[int, str | None, str, str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -104,26 +110,28 @@ def read_proposals(path: str | Path) -> Proposals:
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem(file, None, None, None, "a proposal CSV file (columns: "
-                                 + ", ".join(PORTFOLIO_COLUMNS) + ")"))
+                                 + ", ".join(PROPOSAL_COLUMNS) + ")"))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise InputError(Problem(file, None, None, None, "a header row: " + ", ".join(PORTFOLIO_COLUMNS))) from None
+        raise InputError(Problem(file, None, None, None, "a header row: " + ", ".join(PROPOSAL_COLUMNS))) from None
     except (UnicodeDecodeError, pd.errors.ParserError) as err:
         reason = str(err).splitlines()[0]
         raise InputError(Problem(file, None, None, None, f"a readable UTF-8 CSV file ({reason})")) from None
-    missing = [c for c in PORTFOLIO_COLUMNS if c not in raw.columns]
+    missing = [c for c in PROPOSAL_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError([Problem(file, None, c, None, "this column (a proposal file has: "
-                                  + ", ".join(PORTFOLIO_COLUMNS) + ")") for c in missing])
+                                  + ", ".join(PROPOSAL_COLUMNS) + ")") for c in missing])
+    read = PROPOSAL_COLUMNS + ([OPTION_COLUMN] if OPTION_COLUMN in raw.columns else [])
 
     problems: list[Problem] = []
     projects: list[Project] = []
-    format_rows: list[tuple[int, str | None, str, str]] = []
+    format_rows: list[tuple[int, str | None, str, str, str]] = []
     rows: dict[str, int] = {}  # every project id seen -> its first row
-    for i, record in enumerate(raw[PORTFOLIO_COLUMNS].to_dict("records"), start=1):
+    for i, record in enumerate(raw[read].to_dict("records"), start=1):
         # text ree-planner quoted against spreadsheet formulas reads back as the user wrote it
         cells = {k: csv_cell_back(str(v).strip()) for k, v in record.items()}
+        cells.setdefault(OPTION_COLUMN, "")
         pid = cells["project_id"]
         row_id = pid or None
         before = len(problems)
@@ -134,7 +142,8 @@ def read_proposals(path: str | Path) -> Proposals:
                                     row_id))
         else:
             rows[pid] = i
-        for column in ("applicant", "site_id", "technology"):
+        # a feed-option application names its option instead of a technology
+        for column in ("applicant", "site_id") + (() if cells[OPTION_COLUMN] else ("technology",)):
             if not cells[column]:
                 problems.append(Problem(file, i, column, "", f"a {column.replace('_', ' ')}", row_id))
         numbers = {}
@@ -146,9 +155,9 @@ def read_proposals(path: str | Path) -> Proposals:
         if len(problems) == before:
             projects.append(Project(pid, cells["applicant"], cells["site_id"], cells["technology"],
                                     numbers["capacity_tpa"], numbers["federal_request_usd"],
-                                    numbers["total_capex_usd"]))
+                                    numbers["total_capex_usd"], cells[OPTION_COLUMN]))
         else:
-            format_rows.append((i, row_id, cells["site_id"], cells["technology"]))
+            format_rows.append((i, row_id, cells["site_id"], cells["technology"], cells[OPTION_COLUMN]))
     return Proposals(file, tuple(projects), rows, tuple(problems), tuple(format_rows))
 
 
@@ -199,15 +208,23 @@ def review(proposals: Proposals, scenario: Scenario, catalog: Catalog, check_bud
                 return True
         return False
 
-    for row, row_id, site_id, tech_id in proposals.format_rows:  # rows left out for a bad cell
+    options = FeedOptionChecks(proposals, scenario, catalog, out)
+    for row, row_id, site_id, tech_id, option_id in proposals.format_rows:  # rows left out for a bad cell
         def row_err(column, value, expected, row=row, row_id=row_id):
             out.errors.append(Problem(proposals.file, row, column, _shown(value), expected, row_id))
 
-        check_place(site_id, tech_id, row_err)
+        if option_id:
+            options.check_place(option_id, site_id, tech_id, row_err)
+        else:
+            check_place(site_id, tech_id, row_err)
     for q in proposals.projects:
         def err(column, value, expected, q=q):
             out.errors.append(_problem(proposals, q, column, value, expected))
 
+        if q.is_option:
+            if options.check(q, err):
+                placed.append(q)  # its feed counts as reachable for the plants
+            continue
         known_tech = q.technology_id in techs.index
         if check_place(q.site_id, q.technology_id, err):
             placed.append(q)
@@ -232,6 +249,88 @@ def review(proposals: Proposals, scenario: Scenario, catalog: Catalog, check_bud
             out.errors.append(Problem(proposals.file, None, "federal_request_usd", f"{total:,.0f} USD in total",
                                       f"a total within the scenario's budget_usd ({settings.budget_usd:,.0f} USD)"))
     return out
+
+
+class FeedOptionChecks:
+    """The checks of feed-option applications (rows with an option_id): the option exists, the
+    row's site is its feed's, no technology, the scenario keeps its feed, it produces by the
+    target year, its scale is within min_fraction..1 of the option's added_tpa, its request
+    within the option's max_federal_share; a capex far from the catalog's is a warning."""
+
+    def __init__(self, proposals: Proposals, scenario: Scenario, catalog: Catalog, out: Review):
+        self.proposals, self.scenario, self.out = proposals, scenario, out
+        self.settings = scenario.settings()
+        self.catalog = catalog
+        # rows read by attribute, as models/inputs.py reads them (option_timing_and_capex)
+        self.options = {o.option_id: o for o in catalog.feed_options.itertuples(index=False)}
+        self.feeds = catalog.feedstocks.set_index("feedstock_id")
+        self.first_row: dict[str, int] = {}  # option id -> first row applying for it
+
+    def check_place(self, option_id: str, site_id: str, tech_id: str, err) -> bool:
+        """Option, site and technology problems of one row; True if the option is usable."""
+        if tech_id:
+            err("technology", tech_id, f"empty for a feed-option application (the row names option_id {option_id})")
+        if option_id not in self.options:
+            ids = sorted(self.options)
+            err("option_id", option_id, "an option id from the catalog's feed_options.csv"
+                + did_you_mean(option_id, ids) + " (" + ", ".join(ids) + ")")
+            return False
+        o = self.options[option_id]
+        feed_site = str(self.feeds.at[o.feedstock_id, "site_id"])
+        usable = not tech_id
+        if site_id != feed_site:
+            err("site_id", site_id, f"the site of option {option_id}'s feed {o.feedstock_id}: {feed_site}")
+            usable = False
+        s = self.settings
+        if feed_site in s.exclude_sites or o.feedstock_id in s.exclude_feedstocks:
+            what = (f"site {feed_site} in exclude_sites" if feed_site in s.exclude_sites
+                    else f"feedstock {o.feedstock_id} in exclude_feedstocks")
+            err("option_id", option_id, f"an option whose feed the scenario keeps (scenario {self.scenario.name} "
+                                        f"lists {what})")
+            usable = False
+        first, _, _ = option_timing_and_capex(self.catalog, s, o)
+        if first > s.target_year:
+            err("option_id", option_id,
+                f"an option producing by target_year {s.target_year} (lead time {first - s.decision_year:g} years "
+                f"from decision_year {s.decision_year} gives {first:g}, timing_case {s.timing_case})")
+            usable = False
+        return usable
+
+    def check(self, q: Project, err) -> bool:
+        """Every problem of an application; True if its option, site and timing are usable."""
+        s = self.settings
+        row = self.proposals.rows.get(q.project_id)
+        if q.option_id in self.first_row:
+            err("option_id", q.option_id, f"an option no other row applies for (row {self.first_row[q.option_id]} "
+                                          "has it too)")
+        else:
+            self.first_row[q.option_id] = row
+        usable = self.check_place(q.option_id, q.site_id, q.technology_id, err)
+        if q.option_id not in self.options:
+            return False
+        o = self.options[q.option_id]
+        added = float(getattr(o, f"added_tpa_{s.supply_case}"))
+        low = float(o.min_fraction) * added
+        if not low * (1 - SHARE_TOLERANCE) <= q.capacity_tpa <= added * (1 + SHARE_TOLERANCE):
+            err("capacity_tpa", q.capacity_tpa,
+                f"a supply added within option {q.option_id}'s range: min_fraction {float(o.min_fraction):g} x "
+                f"added_tpa to added_tpa, i.e. {low:,.0f} to {added:,.0f} t/yr (supply_case {s.supply_case})")
+        share = float(o.max_federal_share)
+        if q.federal_usd > share * q.capex_usd * (1 + SHARE_TOLERANCE):
+            err("federal_request_usd", q.federal_usd,
+                f"at most option {q.option_id}'s max_federal_share ({share:.4g}) of total_capex_usd "
+                f"({q.capex_usd:,.0f} USD), i.e. <= {share * q.capex_usd:,.0f}; requested share "
+                f"{q.federal_usd / q.capex_usd:.4g}")
+        _, _, capex = option_timing_and_capex(self.catalog, s, o)
+        estimate = capex * q.capacity_tpa / added if added > 0 else 0.0
+        lo, hi = CAPEX_WARNING_RATIO
+        if estimate > 0 and not lo * estimate <= q.capex_usd <= hi * estimate:
+            self.out.warnings.append(_problem(
+                self.proposals, q, "total_capex_usd", q.capex_usd,
+                f"a capex within {lo:g}x to {hi:g}x of the catalog's estimate ({estimate:,.0f} USD: option "
+                f"{q.option_id}'s capex in catalog dollars, capex_case {s.capex_case}, pro rata to the supply "
+                "applied for)"))
+        return usable
 
 
 def _warn_against_catalog(proposals, q: Project, settings, sites, techs, out: Review) -> None:
@@ -266,7 +365,9 @@ def unfed_projects(projects: list[Project], scenario: Scenario, catalog: Catalog
     settings = dataclasses.replace(scenario.settings(), projects=tuple(projects), project_mode="fixed",
                                    allow_new_capacity=bool(projects))
     inputs = prepare(catalog, settings)
-    feeds = inputs.feeds[inputs.feeds["supply_tpa"] > 0]
+    # feeds with supply, and those a feed-option application adds to
+    feeds = inputs.feeds[(inputs.feeds["supply_tpa"] > 0) | inputs.feeds["feedstock_id"].isin(
+        inputs.options["feedstock_id"])]
     reached = set(zip(feeds["site_id"], feeds["form"]))
     arcs_from: dict[tuple, list[str]] = defaultdict(list)
     for a in inputs.arcs.itertuples(index=False):
@@ -285,8 +386,8 @@ def unfed_projects(projects: list[Project], scenario: Scenario, catalog: Catalog
         frontier = [n for n in dict.fromkeys(new) if n not in reached]
         reached.update(frontier)
     forms = inputs.plants.set_index(["site_id", "technology_id"])["input_form"]
-    return {q.project_id: forms[(q.site_id, q.technology_id)] for q in projects
-            if (q.site_id, forms[(q.site_id, q.technology_id)]) not in reached}
+    return {q.project_id: forms[(q.site_id, q.technology_id)] for q in projects if not q.is_option
+            and (q.site_id, forms[(q.site_id, q.technology_id)]) not in reached}
 
 
 def problem_order(problem: Problem):
@@ -305,7 +406,9 @@ def load_proposals(path: str | Path, scenario: Scenario, catalog: Catalog) -> tu
 
 def proposals_from_frame(frame: pd.DataFrame, file: str) -> Proposals:
     """A portfolio table (as in PortfolioResult.portfolio) as Proposals, e.g. the optimiser's own."""
+    options = frame[OPTION_COLUMN] if OPTION_COLUMN in frame.columns else [""] * len(frame)
     projects = tuple(Project(str(r.project_id), str(r.applicant), str(r.site_id), str(r.technology),
-                             float(r.capacity_tpa), float(r.federal_request_usd), float(r.total_capex_usd))
-                     for r in frame[PORTFOLIO_COLUMNS].itertuples(index=False))
+                             float(r.capacity_tpa), float(r.federal_request_usd), float(r.total_capex_usd),
+                             str(o or ""))
+                     for r, o in zip(frame[PROPOSAL_COLUMNS].itertuples(index=False), options))
     return Proposals(file, projects, {q.project_id: i for i, q in enumerate(projects, start=1)})

@@ -35,7 +35,7 @@ def _warning_text(problem) -> str:
 def _plants(ev: Evaluation) -> pd.DataFrame:
     """Capacity rows of the plants the projects build or expand."""
     cap = ev.result.capacity
-    keys = {(q.site_id, q.technology_id) for q in ev.proposals.projects}
+    keys = {(q.site_id, q.technology_id) for q in ev.proposals.projects if not q.is_option}
     mask = [(s, t) in keys for s, t in zip(cap["site_id"], cap["technology"])]
     return cap[mask]
 
@@ -46,7 +46,8 @@ def project_rows(ev: Evaluation) -> pd.DataFrame:
     marginals = ev.marginals.set_index("project_id") if len(ev.marginals) else None
     rows = []
     for q in ev.proposals.projects:
-        used = cap.loc[(q.site_id, q.technology_id)] if (q.site_id, q.technology_id) in cap.index else None
+        key = (q.site_id, q.technology_id)
+        used = cap.loc[key] if not q.is_option and key in cap.index else None
         utilisation = _ratio(used["throughput_tpa"], used["total_tpa"]) if used is not None else math.nan
         warnings = [_warning_text(p) for p in ev.review.warnings_of(q.project_id)]
         if not math.isnan(utilisation) and utilisation < LOW_UTILISATION:
@@ -62,6 +63,8 @@ def project_rows(ev: Evaluation) -> pd.DataFrame:
             "marginal_objective": float(m["marginal_objective"]) if m is not None else math.nan,
             "marginal_weighted_t": weighted,
             "federal_usd_per_weighted_t": _ratio(q.federal_usd, weighted) if weighted > 1e-6 else math.nan,
+            "weighted_t_per_federal_musd": _ratio(weighted, q.federal_usd / 1e6) if q.federal_usd > 0 else math.nan,
+            "option_id": q.option_id,
             "plant_utilisation": utilisation,
             "warnings": " | ".join(warnings),
         })
@@ -97,9 +100,10 @@ def portfolio_row(ev: Evaluation, projects: pd.DataFrame | None = None) -> dict:
     added = weighted - ev.existing_only.weighted_supply if ev.existing_only else math.nan
     federal, capex = float(s.federal_usd), float(s.capex_usd)
     plants = _plants(ev)
-    keys = sorted({(q.site_id, q.technology_id) for q in ev.proposals.projects})
+    keys = sorted({(q.site_id, q.technology_id) for q in ev.proposals.projects if not q.is_option})
     unfed = unfed_projects(list(ev.proposals.projects), ev.run.scenario, ev.run.catalog)
     unfed_keys = {(q.site_id, q.technology_id) for q in ev.proposals.projects if q.project_id in unfed}
+    sites = {q.site_id for q in ev.proposals.projects}  # plants' and feed options' sites
     site, share = largest_site(ev)
     row = {
         "portfolio": ev.name, "source": ev.source, "projects": len(ev.proposals.projects),
@@ -118,7 +122,7 @@ def portfolio_row(ev: Evaluation, projects: pd.DataFrame | None = None) -> dict:
         "total_capex_usd": capex,
         "cost_share_achieved": 1 - _ratio(federal, capex) if capex > 0 else math.nan,
         "cost_share_required": 1 - float(s["federal_share"]),
-        "states": len({str(x) for x in projects["state"]}), "sites": len({k[0] for k in keys}),
+        "states": len({str(x) for x in projects["state"]}), "sites": len(sites),
         "largest_site": site, "largest_site_share": share,
         "plants": len(keys), "plants_fed": len(keys) - len(unfed_keys),
         "feed_coverage": "yes" if not unfed_keys else "no",

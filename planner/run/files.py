@@ -13,6 +13,7 @@ from planner.outputs.folder import atomic_folder
 from planner.outputs.tables import write_csv
 from sites import Catalog
 
+YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv")  # multi-year runs only
 TABLE_FILES = {
     "capacity.csv": "capacity",
     "elements.csv": "elements",
@@ -23,6 +24,7 @@ TABLE_FILES = {
     "feeds.csv": "feeds",
     "duals.csv": "duals",
     "feed_options.csv": "feed_options",
+    **{name: name.removesuffix(".csv") for name in YEAR_FILES},
 }
 
 
@@ -37,6 +39,18 @@ def flows_with_coordinates(flows: pd.DataFrame, catalog: Catalog) -> pd.DataFram
         out[f"{end}_latitude"] = ids.map(where["latitude"]).astype(float)
         out[f"{end}_longitude"] = ids.map(where["longitude"]).astype(float)
     return out
+
+
+def run_tables(result: PortfolioResult, catalog: Catalog) -> dict[str, pd.DataFrame]:
+    """Every CSV of a run folder as the DataFrame written to it, by file name (a one-year run
+    has no by-year tables: its tables are the one-year files)."""
+    tables = {}
+    for name, attr in TABLE_FILES.items():
+        frame = getattr(result, attr)
+        if name in YEAR_FILES and frame.empty:
+            continue
+        tables[name] = flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame
+    return tables
 
 
 def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
@@ -60,9 +74,8 @@ def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: 
               force: bool = False, protect: Iterable[str | Path] = ()) -> Path:
     """Write every output of a run into target (replacing an older ree-planner folder there)."""
     with atomic_folder(target, "run", force=force, protect=protect) as folder:
-        for name, attr in TABLE_FILES.items():
-            frame = getattr(result, attr)
-            write_csv(flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame, folder / name)
+        for name, frame in run_tables(result, catalog).items():
+            write_csv(frame, folder / name)
         (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")
         (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if render_map is not None:

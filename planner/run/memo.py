@@ -103,23 +103,51 @@ class Award:
     why: str
 
 
+KIND_WORDS = {"new_mine": "Develop the deposit", "expansion": "Expand the feed", "acceleration": "Bring the feed forward",
+              "collection": "Magnet collection programme"}
+
+
 def awards(run) -> list[Award]:
-    """New awards, best weighted t/yr per federal $1M first, each with its reason."""
+    """New awards, plants and feed options together, best weighted t/yr per federal $1M first,
+    each with its reason."""
     from models.valuation import NEAR_FLOOR
 
     techs = run.catalog.technologies.set_index("technology_id")
     floor = run.summary["min_value_per_musd"]
     rows = funded(run.result.capacity).copy()
     rows["per_musd"] = rows["weighted_added_t"].fillna(0.0) / (rows["federal_usd"] / 1e6)
-    rows = rows.sort_values(["per_musd", "site_id", "technology"], ascending=[False, True, True])
+    items = [(row.per_musd, row.site_id, row.technology, row) for row in rows.itertuples(index=False)]
+    items += [(row.per_musd, row.site_id, row.option_id, row) for row in developed_options(run).itertuples(index=False)]
+    sites = run.catalog.sites.set_index("site_id")
     out = []
-    for rank, row in enumerate(rows.itertuples(index=False), start=1):
-        near = bool(floor) and row.per_musd < NEAR_FLOOR * floor
-        value = f"{row.per_musd / floor:,.1f}x the value floor; " if floor else ""
+    for rank, (per_musd, site_id, what, row) in enumerate(sorted(items, key=lambda i: (-i[0], i[1], i[2])), start=1):
+        near = bool(floor) and per_musd < NEAR_FLOOR * floor
+        value = f"{per_musd / floor:,.1f}x the value floor; " if floor else ""
+        if hasattr(row, "option_id"):
+            out.append(Award(rank, sites.at[site_id, "name"], sites.at[site_id, "state"],
+                             f"{KIND_WORDS.get(row.kind, row.kind)} ({row.option_id})", row.added_tpa,
+                             row.federal_usd / 1e6, row.capex_usd / 1e6, float(row.weighted_added_t or 0), per_musd,
+                             near, f"{value}{_option_why(row)}"))
+            continue
         out.append(Award(rank, row.site_name, row.state, tech_words(techs.at[row.technology, "name"]),
                          row.new_tpa, row.federal_usd / 1e6, row.capex_usd / 1e6, float(row.weighted_added_t or 0),
-                         row.per_musd, near, f"{value}limited by {_limit(run, row, techs)}."))
+                         per_musd, near, f"{value}limited by {_limit(run, row, techs)}."))
     return out
+
+
+def developed_options(run) -> pd.DataFrame:
+    """Feed options the plan develops (feed_options.csv), with weighted t/yr per federal $1M."""
+    options = run.result.feed_options
+    rows = options[options["developed"].astype(bool)].copy()
+    rows["per_musd"] = rows["weighted_added_t"].astype(float).fillna(0.0) / (rows["federal_usd"] / 1e6)
+    return rows
+
+
+def _option_why(row) -> str:
+    """A feed option's line: the feed it adds, from when, and the chance it works."""
+    return (f"a feed award: adds {row.added_tpa:,.0f} t/yr of {row.feedstock_id} (nameplate; "
+            f"{row.added_in_target_year_tpa:,.0f} t/yr in the target year) from {row.first_output_year:.0f}; "
+            f"probability of technical success {row.success_probability:.0%}, which the plan does not discount.")
 
 
 def awards_frame(items: list[Award]) -> pd.DataFrame:
@@ -129,7 +157,7 @@ def awards_frame(items: list[Award]) -> pd.DataFrame:
         columns=AWARD_HEADS)
 
 
-AWARD_HEADS = ["Rank", "Site", "State", "What it builds", "New capacity (t/yr of input)", "Federal award ($M)",
+AWARD_HEADS = ["Rank", "Site", "State", "What it builds", "New capacity or added feed (t/yr)", "Federal award ($M)",
                "Total cost ($M)", "Adds (weighted t/yr)", "Weighted t/yr per federal $1M", "Why, and what limits it"]
 
 
@@ -153,6 +181,8 @@ SKIP_KEYS = ("name", "description")
 
 
 def _shown(value, key: str = "") -> str:
+    if key.endswith("_usd") and isinstance(value, list):
+        return ", ".join(_shown(v, key) for v in value) or "none"
     if key.endswith("_usd") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"${value / 1e6:,.1f}M"
     if isinstance(value, float):
@@ -163,15 +193,27 @@ def _shown(value, key: str = "") -> str:
     return "none" if value is None else str(value)
 
 
+YEAR_KEYS = ("years", "spend_profile", "appropriations_usd", "time_discount_rate")  # multi-year runs only
+
+
 def changed_keys(run, reference) -> list[str]:
     mine, theirs = run.scenario.to_dict(), reference.scenario.to_dict()
-    return [f"{k} {_shown(theirs.get(k), k)} -> {_shown(mine.get(k), k)}" for k in mine
+
+    def shown(settings: dict, k: str) -> str:
+        if k in YEAR_KEYS and k not in settings:  # a one-year run: these keys do not apply
+            return f"{settings['target_year']} alone" if k == "years" else "(one year: not used)"
+        return _shown(settings.get(k), k)
+
+    return [f"{k} {shown(theirs, k)} -> {shown(mine, k)}" for k in mine
             if k not in SKIP_KEYS and mine.get(k) != theirs.get(k)]
 
 
 def _award_map(run) -> dict[tuple[str, str], float]:
     rows = funded(run.result.capacity)
-    return {(r.site_name, r.technology): float(r.new_tpa) for r in rows.itertuples(index=False)}
+    out = {(r.site_name, r.technology): float(r.new_tpa) for r in rows.itertuples(index=False)}
+    names = run.catalog.sites.set_index("site_id")["name"]
+    out |= {(names[r.site_id], r.option_id): float(r.added_tpa) for r in developed_options(run).itertuples(index=False)}
+    return out
 
 
 def change_paragraph(run, reference, reference_label: str) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 from planner.outputs import charts, html as html_page
 from planner.outputs.html import escape
 from planner.outputs.xlsx import Sheet, write_workbook
-from planner.run import memo
+from planner.run import memo, when
 from planner.run.text import scope_line
 from sites import Catalog
 
@@ -91,6 +91,40 @@ def summary_frame(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
+YEAR_SHEETS = ("capacity_by_year", "elements_by_year", "spend_by_year")
+WHEN_FORMATS = {"Federal award ($M)": "{:,.1f}"}
+
+
+def timeline_png(run) -> bytes | None:
+    """A multi-year run's timeline chart (None for a one-year run)."""
+    result = run.result
+    if result.elements_by_year.empty:
+        return None
+    return charts.timeline_png(result.elements_by_year, result.spend_by_year, when.phases(run))
+
+
+def _timeline_part(run, png: bytes | None) -> str:
+    """A multi-year run's memo opens with what runs when: the timeline chart, each award's
+    decision, first output and full-rate years, and when each element's reliance falls."""
+    result = run.result
+    if result.elements_by_year.empty:
+        return ""
+    table = when.phases(run)
+    png = png if png is not None else timeline_png(run)
+    lines = "".join(f"<li>{escape(line)}</li>" for line in when.reliance_lines(result.elements_by_year))
+    years = sorted(set(result.elements_by_year["year"]))
+    return f"""
+<h2>What runs when, {years[0]}-{years[-1]}</h2>
+<p>A build decided in one year spends its federal money over the spend profile
+({escape(", ".join(f"{x:.0%}" for x in run.summary["settings"]["spend_profile"]))} a year from its decision) and
+first produces after its technology's lead time, then ramps up. {escape(when.demand_note(result.elements_by_year))}</p>
+{html_page.table(when.when_frame(table), WHEN_FORMATS)}
+<p>When each element's import reliance falls:</p>
+<ul>{lines}</ul>
+{html_page.png_img(png, "Timeline: supply and import reliance per element per year, federal spend per year, awards")}
+"""
+
+
 def write_xlsx(run, path: Path) -> None:
     assumptions, sources = provenance_used(run)
     sheets = {
@@ -99,6 +133,8 @@ def write_xlsx(run, path: Path) -> None:
         "capacity": run.result.capacity,
         "elements": run.result.elements,
         "flows": run.result.flows,
+        # multi-year runs: what runs when
+        **{name: getattr(run.result, name) for name in YEAR_SHEETS if not getattr(run.result, name).empty},
         "assumptions": assumptions,
         "sources": sources,
     }
@@ -135,7 +171,7 @@ details summary { cursor: pointer; color: #495057; }
   details { display: none; } .cards { gap: 0.4rem; }
 }
 """
-AWARD_FORMATS = {"Rank": "{:d}", "New capacity (t/yr of input)": "{:,.0f}", "Federal award ($M)": "{:,.1f}",
+AWARD_FORMATS = {"Rank": "{:d}", "New capacity or added feed (t/yr)": "{:,.0f}", "Federal award ($M)": "{:,.1f}",
                  "Total cost ($M)": "{:,.1f}", "Adds (weighted t/yr)": "{:,.1f}",
                  "Weighted t/yr per federal $1M": "{:,.0f}"}
 EXISTING_FORMATS = {"Existing capacity (t/yr of input)": "{:,.0f}", "Run in this plan (t/yr of input)": "{:,.0f}",
@@ -145,13 +181,19 @@ ELEMENT_WORDS = {"element": "Element", "demand_t": "Demand (t/yr)", "domestic_t"
                  "foreign_feed_reliance": "Foreign-feed reliance"}
 
 
+def _supply_card(run) -> str:
+    """A multi-year run's weighted supply is its (discount-weighted) average over the years."""
+    years = sorted(set(run.result.elements_by_year["year"])) if not run.result.elements_by_year.empty else []
+    return f"weighted supply (t/yr, average {years[0]}-{years[-1]})" if years else "weighted supply (t/yr)"
+
+
 def memo_cards(run) -> list[tuple[str, str]]:
     """Headline numbers, each said once."""
     s = run.summary
     items = memo.awards(run)
     heavy = [f"{e} {s['import_reliance'].get(e, 0):.0%}" for e in ("Dy", "Tb") if e in s["import_reliance"]]
     return [
-        ("weighted supply (t/yr)", f"{s['weighted_supply']:,.0f}"),
+        (_supply_card(run), f"{s['weighted_supply']:,.0f}"),
         ("federal money awarded", f"${s['federal_usd'] / 1e6:,.1f}M of ${s['budget_usd'] / 1e6:,.1f}M"),
         ("new awards", f"{len(items)} (total cost ${sum(a.capex_musd for a in items):,.1f}M)"),
         ("import reliance, heavy rare earths", ", ".join(heavy) or "none"),
@@ -167,7 +209,7 @@ def _map_part(folder: Path | None, has_map: bool) -> str:
             f'srcdoc="{escape(inner, quote=True)}"></iframe>')
 
 
-def html_report(run, has_map: bool, folder: Path | None = None, reference=None) -> str:
+def html_report(run, has_map: bool, folder: Path | None = None, reference=None, timeline: bytes | None = None) -> str:
     """The funding memo: what to fund, in what order and why; reference = (Run, label) or None."""
     s = run.summary
     title = f"Funding memo: {s['scenario']}"
@@ -188,7 +230,7 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None) 
 <h1>{escape(title)}</h1>
 <p class="lede">{escape(s['description'])}</p>
 <dl class="memo-defs">{defs}</dl>
-{html_page.cards(memo_cards(run))}
+{html_page.cards(memo_cards(run))}{_timeline_part(run, timeline)}
 <h2>Recommended awards, best value for money first</h2>
 <p class="note">{escape(s['budget_marginal_value_text'])}</p>
 {flag}
@@ -218,5 +260,8 @@ def write_run_reports(run, folder: Path, reference=None) -> None:
     which the memo takes in); reference = (Run, label) to compare against, or None."""
     folder = Path(folder)
     write_xlsx(run, folder / "report.xlsx")
-    html = html_report(run, (folder / "map.html").exists(), folder, reference)
+    png = timeline_png(run)
+    if png is not None:  # multi-year runs
+        (folder / "timeline.png").write_bytes(png)
+    html = html_report(run, (folder / "map.html").exists(), folder, reference, png)
     (folder / "report.html").write_text(html, encoding="utf-8")

@@ -1,7 +1,6 @@
 """One way through the program: scenario -> catalog -> model -> result -> files."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -9,7 +8,6 @@ from pathlib import Path
 
 import maps
 from models import Pipeline, PortfolioResult, RunLabel, Summary
-from planner import next_money
 from planner.outputs.folder import slug
 from planner.run.files import write_run
 from planner.scenario import Scenario, check_against_catalog
@@ -25,6 +23,21 @@ class Run:
     @property
     def summary(self) -> Summary:
         return self.result.summary
+
+    def tables(self) -> dict:
+        """Every CSV of the run folder as a DataFrame, by file name ("capacity.csv", ...)."""
+        from planner.run.files import run_tables
+        return run_tables(self.result, self.catalog)
+
+    def statistics(self):
+        """The headline numbers as one tidy table (planner/run/statistics.py)."""
+        from planner.run.statistics import statistics
+        return statistics(self)
+
+    def write(self, out_dir: Path | None = None, with_map: bool = True, force: bool = False,
+              reference: tuple | None = None) -> Path:
+        """The run folder, as `ree-planner run` writes it (write_outputs)."""
+        return write_outputs(self, out_dir, with_map=with_map, force=force, reference=reference)
 
 
 def inputs_sha256(scenario: Scenario, catalog: Catalog) -> str:
@@ -52,17 +65,7 @@ def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     settings = scenario.settings()
     pipeline = Pipeline.prepare(catalog, settings)
     pipeline.solve()
-    result = pipeline.result(run_label(scenario, catalog))
-    s = result.summary
-    after, credited = None, None
-    if s.status == "optimal" and settings.objective == "max_weighted_supply":
-        # what the next $100M adds, measured by a re-solve (after every table is read)
-        after = next_money.measure_next(pipeline, settings.budget_usd)
-        el = result.elements
-        credited = dict(zip(el["element"], el["demand_t"] - el["imports_t"] - el["unmet_t"]))
-    text = next_money.sentence(s.budget_marginal_value_text, settings.objective, s.status, s.weighted_supply,
-                               after, s.federal_usd, s.budget_usd, s.min_value_per_musd, credited)
-    result.summary = dataclasses.replace(s, budget_marginal_value_text=text)
+    result = pipeline.result(run_label(scenario, catalog))  # the value of money measured (models/marginal.py)
     return Run(scenario, catalog, result)
 
 

@@ -33,14 +33,15 @@ def scope_line(summary) -> str:
 
 
 def value_lines(run: Run) -> list[str]:
-    """Every funded new plant with its federal $ per weighted t/yr added; those within 25% of
-    the value floor flagged."""
+    """Every funded new plant and developed feed option with its federal $ per weighted t/yr
+    added; those within 25% of the value floor flagged."""
     from models.valuation import MIN_FUNDED_USD, NEAR_FLOOR
 
     floor = run.summary.min_value_per_musd
     cap = run.result.capacity
     funded = cap[(cap["new_tpa"] > 0) & (cap["federal_usd"] >= MIN_FUNDED_USD)]
-    if funded.empty:
+    options = _option_value_lines(run, floor)
+    if funded.empty and not options:
         return ["Value for money: no new plant is funded."]
     head = f"Value for money (floor {floor:g} weighted t/yr per federal $1M):" if floor else \
         "Value for money (no value floor set):"
@@ -56,7 +57,45 @@ def value_lines(run: Run) -> list[str]:
         lines.append(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal adds "
                      f"{r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per weighted t/yr "
                      f"({per_musd:,.1f} per $1M){flag}")
+    return lines + options
+
+
+def _option_value_lines(run: Run, floor: float) -> list[str]:
+    """Developed feed options (mines, collection tiers), valued as the plants above."""
+    from models.valuation import NEAR_FLOOR
+
+    options = run.result.feed_options
+    names = run.catalog.sites.set_index("site_id")["name"]
+    lines = []
+    for r in options[options["developed"].astype(bool)].itertuples(index=False):
+        head = f"  {names[r.site_id]} {r.option_id} ({r.kind}): ${r.federal_usd / 1e6:,.1f}M federal"
+        if r.weighted_added_t != r.weighted_added_t:
+            lines.append(f"{head} for {r.added_tpa:,.1f} t/yr of feed; what it adds is measured per project below "
+                         "(marginal_wt)")
+            continue
+        per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
+        flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
+        flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag
+        lines.append(f"{head} adds {r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per "
+                     f"weighted t/yr ({per_musd:,.1f} per $1M){flag}")
     return lines
+
+
+def timeline_lines(run: Run) -> list[str]:
+    """A multi-year run's what runs when: each award's decision, first output and full rate, and
+    when each element's import reliance falls (none for a one-year run)."""
+    from planner.run import when
+
+    by_year = run.result.elements_by_year
+    if by_year.empty:
+        return []
+    years = sorted(set(by_year["year"]))
+    table = when.when_frame(when.phases(run))
+    fmt = {"Federal award ($M)": "{:,.1f}"}
+    return [f"What runs when, {years[0]}-{years[-1]} (capacity_by_year.csv, spend_by_year.csv, timeline.png):",
+            text_table(table, fmt) if len(table) else "  no new capacity is decided.",
+            "Import reliance by year (elements_by_year.csv):", *(f"  {line}" for line in when.reliance_lines(by_year)),
+            f"  {when.demand_note(by_year)}", ""]
 
 
 def run_text(run: Run, out_dir) -> str:
@@ -76,6 +115,7 @@ def run_text(run: Run, out_dir) -> str:
     return "\n".join([
         *head, "", "Capacity (t/yr of REO input):", capacity_text(run), "",
         *value_lines(run), "",
+        *timeline_lines(run),
         f"Element balance (t/yr REO, {s.settings['target_year']} demand):", scope_line(s), elements_text(run), "",
         f"Outputs written to {out_dir}/",
     ])

@@ -14,15 +14,16 @@ import multiprocessing
 import os
 import queue as queue_module
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from planner import next_money
 from models import Pipeline, marginal
+from models.result import PLANT_KIND as PLANT
+from models.solve import ZERO_T
 from sites.sets import ELEMENTS
 from planner.scenario import Scenario
-from planner.sweep.spec import Axis, with_value
+from planner.sweep.spec import Axis, shown, with_value
 from sites import Catalog
 
 BUDGET = "budget_usd"
@@ -87,7 +88,7 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
     for _, group in itertools.groupby(points, key=lambda point: point.model_key):
         group = list(group)
         pipeline = None
-        solved_at = {}  # budget -> the snapshot solved there: the next-money probe of a point reuses it
+        solved_at = {}  # budget -> (snapshot, first stage's value) there: the next-money probe reuses it
         for point in group:
             settings = _point_scenario(scenario, point).settings()
             if pipeline is None:
@@ -96,8 +97,9 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
                 pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
             out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
                                     settings.min_value_per_musd))
-            if "snapshot" in out[-1]:
-                solved_at[settings.budget_usd] = out[-1]["snapshot"]
+            if "measured" in out[-1]:
+                base, value, _, _ = out[-1]["measured"]
+                solved_at[settings.budget_usd] = (base, value)
             if tick is not None:
                 tick()
         for result in out[len(out) - len(group):]:
@@ -117,35 +119,54 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
     if not solution.optimal:
         return {"index": point.index, "row": row, "capacity": [], "elements": magnet}
     value = solution.stage_values[pipeline.first_stage]
-    base, mv = pipeline.marginal_value()
+    options = _developed_options(model, pipeline.solver.value)
+    base, mv = pipeline.marginal_value(probe_next=False)  # the next $100M after the group (_next_money_text)
     row.update(objective_value=_round(value), weighted_supply=_round(base.weighted_supply),
                federal_usd=round(base.federal_usd, 2), **mv.as_summary())
     for e in magnet:
         row[f"domestic_t_{e}"] = _round(base.domestic_t[e])
         row[f"import_reliance_{e}"] = _round(base.import_reliance(e))
         row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
-    model_text = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
-                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor)
-    capacity = [(site, tech, _round(t)) for (site, tech), t in sorted(base.new_tpa.items()) if t > ZERO_TPA]
-    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet, "snapshot": base,
-            "sentence": (model_text, objective, floor)}
+    capacity = [(PLANT, site, tech, "", _round(t)) for (site, tech), t in sorted(base.new_tpa.items())
+                if t > ZERO_TPA] + options
+    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet,
+            "measured": (base, value, mv, floor)}
 
 
 def _next_money_text(pipeline: Pipeline, result: dict, solved_at: dict) -> None:
     """What the next $100M adds, measured (a re-solve, or the point already solved at that
-    budget: the optimum is unique, so it is the same answer), not the local slope multiplied out."""
-    base, row = result.pop("snapshot", None), result["row"]
-    if base is None:  # not solved: the row says so already
+    budget: the tie-break leaves one optimum per budget, so it is the same answer), not the
+    local slope multiplied out."""
+    measured, row = result.pop("measured", None), result["row"]
+    if measured is None:  # not solved: the row says so already
         return
-    model_text, objective, floor = result.pop("sentence")
+    base, value, mv, floor = measured
     budget_usd = row[BUDGET]
-    after = None
-    if objective == "max_weighted_supply":
-        after = solved_at.get(budget_usd + next_money.NEXT_USD)
-        if after is None:
-            after = next_money.measure_next(pipeline, budget_usd)
-    row["marginal_value_text"] = next_money.sentence(model_text, objective, row["status"], base.weighted_supply,
-                                                     after, row["federal_usd"], budget_usd, floor, base.credited_t)
+    if mv.next_deferred:
+        mv = replace(mv, next=marginal.measure_next(pipeline.solver, budget_usd, base, value, solved_at),
+                     next_deferred=False)
+        row.update(mv.as_summary())
+    row["marginal_value_text"] = marginal.sentence(row["status"], row["objective"], mv.per_musd, mv.status == "binds",
+                                                   mv.by_element_per_musd, row["federal_usd"], budget_usd, floor,
+                                                   next_money=mv.next, measured=True)
+
+
+def _developed_options(model, read) -> list[tuple]:
+    """(kind, site, "", option_id, nameplate t/yr added) of each feed option the point develops
+    (a relaxed, integer = false, option counts where any share of it is developed). read: a
+    variable's value in the point's solve (StageSolver.value: the sweep does not read back)."""
+    options = model.inputs.options
+    if options is None or options.empty:
+        return []
+
+    def solved(var) -> float:  # as solved_value reports it: solver noise below ZERO_T is 0
+        value = read(var)
+        return 0.0 if abs(value) < ZERO_T else value
+
+    site = model.inputs.feeds.set_index("feedstock_id")["site_id"]
+    return [(o.kind, site[o.feedstock_id], "", o.option_id, _round(solved(model.feed_added[o.option_id])))
+            for o in options.itertuples(index=False)
+            if solved(model.develop[o.option_id]) > ZERO_TPA and solved(model.feed_added[o.option_id]) > ZERO_TPA]
 
 
 _progress_queue = None  # set in each worker process by _init_worker
@@ -216,19 +237,21 @@ def _collect(axes: list[Axis], solved: list[dict], n_chunks: int) -> SweepResult
                *(f"marginal_t_per_100musd_{e}" for e in magnet), "marginal_value_text"]
     table = pd.DataFrame([r["row"] for r in solved]).reindex(columns=columns)
     capacity = pd.DataFrame(
-        [(*(r["row"][k] for k in keys), r["row"][BUDGET], site, tech, tpa)
-         for r in solved for site, tech, tpa in r["capacity"]],
-        columns=[*keys, BUDGET, "site_id", "technology", "new_tpa"])
+        [(*(r["row"][k] for k in keys), r["row"][BUDGET], *award) for r in solved for award in r["capacity"]],
+        columns=[*keys, BUDGET, *AWARD_COLUMNS, "new_tpa"])
     ladder = budget_ladder(capacity, table, keys) if any(a.key == BUDGET for a in axes) else pd.DataFrame()
     return SweepResult(axes, table, capacity, ladder, n_chunks)
 
 
-LADDER_COLUMNS = ["site_id", "technology", "enters_at_budget_usd", "new_tpa_at_entry", "new_tpa_at_top",
+# an award: a plant (kind "plant", site, technology) or a feed option (its kind, site, option_id)
+AWARD_COLUMNS = ["kind", "site_id", "technology", "option_id"]
+LADDER_COLUMNS = [*AWARD_COLUMNS, "enters_at_budget_usd", "new_tpa_at_entry", "new_tpa_at_top",
                   "leaves_at_budget_usd"]
 
 
 def budget_ladder(capacity: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """For each plant: the first swept budget at which it is built, and when (if ever) it drops out."""
+    """For each award (plant or feed option): the first swept budget at which it is built or
+    developed, and when (if ever) it drops out."""
     rows = []
     groups = table.groupby(keys, sort=True) if keys else [((), table)]
     for group_key, frame in groups:
@@ -239,29 +262,32 @@ def budget_ladder(capacity: pd.DataFrame, table: pd.DataFrame, keys: list[str]) 
         here = capacity
         for k, v in zip(keys, group_key):
             here = here[here[k] == v]
-        built = {(s, t, b): tpa for s, t, b, tpa in zip(here["site_id"], here["technology"], here[BUDGET],
-                                                        here["new_tpa"])}
-        for site, tech in sorted(set(zip(here["site_id"], here["technology"]))):
-            series = [built.get((site, tech, b), 0.0) for b in budgets]
+        awards = list(zip(*(here[c] for c in AWARD_COLUMNS)))
+        built = {(*a, b): tpa for a, b, tpa in zip(awards, here[BUDGET], here["new_tpa"])}
+        for award in sorted(set(awards), key=lambda a: (a[1], a[2], a[3])):
+            series = [built.get((*award, b), 0.0) for b in budgets]
             first = next(i for i, t in enumerate(series) if t > 0)
             left = next((budgets[i] for i in range(first + 1, len(series)) if series[i] <= 0), None)
-            rows.append((*group_key, site, tech, budgets[first], series[first], series[-1], left))
+            rows.append((*group_key, *award, budgets[first], series[first], series[-1], left))
     ladder = pd.DataFrame(rows, columns=[*keys, *LADDER_COLUMNS])
-    return ladder.sort_values([*keys, "enters_at_budget_usd", "site_id", "technology"]).reset_index(drop=True)
+    return ladder.sort_values([*keys, "enters_at_budget_usd", "site_id", "technology", "option_id"]
+                              ).reset_index(drop=True)
 
 
 def ladder_text(ladder: pd.DataFrame, keys: list[str]) -> str:
-    """The ladder as lines a reader can follow: '$40.0M  + site technology (200 t/yr)'."""
+    """The ladder as lines a reader can follow: '$40.0M  + site technology (200 t/yr)', or
+    '$45.0M  + site option_id (collection, 262 t/yr of feed)'."""
     if ladder.empty:
-        return "  (no new plants at any swept budget)"
+        return "  (no new plants or feed options at any swept budget)"
     lines = []
     groups = ladder.groupby(keys, sort=True) if keys else [((), ladder)]
     for group_key, frame in groups:
         if keys:
             group_key = group_key if isinstance(group_key, tuple) else (group_key,)
-            lines.append("  " + ", ".join(f"{k} = {v:g}" for k, v in zip(keys, group_key)) + ":")
+            lines.append("  " + ", ".join(f"{k} = {shown(v)}" for k, v in zip(keys, group_key)) + ":")
         for r in frame.itertuples(index=False):
             gone = f"; out again at ${r.leaves_at_budget_usd / 1e6:,.1f}M" if pd.notna(r.leaves_at_budget_usd) else ""
-            lines.append(f"  ${r.enters_at_budget_usd / 1e6:>9,.1f}M  + {r.site_id} {r.technology} "
-                         f"({r.new_tpa_at_entry:,.0f} t/yr, {r.new_tpa_at_top:,.0f} t/yr at the top budget{gone})")
+            what = f"{r.technology} (" if r.kind == PLANT else f"{r.option_id} ({r.kind}, feed: "
+            lines.append(f"  ${r.enters_at_budget_usd / 1e6:>9,.1f}M  + {r.site_id} {what}"
+                         f"{r.new_tpa_at_entry:,.0f} t/yr, {r.new_tpa_at_top:,.0f} t/yr at the top budget{gone})")
     return "\n".join(lines)

@@ -15,13 +15,27 @@ MAX_AXES = 2  # two keys make a grid; more would be unreadable
 
 @dataclass(frozen=True)
 class Axis:
-    key: str  # a numeric scenario key, or a table entry such as weights.Dy or demand_t.Dy.metal
-    values: tuple[float, ...]
+    key: str  # a numeric or true/false scenario key, or a table entry such as weights.Dy
+    values: tuple[float, ...] | tuple[bool, ...]
     argument: str  # the command-line text, for messages
 
 
 def numeric_keys() -> list[str]:
     return [k.name for k in keys().values() if k.type in ("float", "int")]
+
+
+def bool_keys() -> list[str]:
+    return [k.name for k in keys().values() if k.type == "bool"]
+
+
+BOOL_WORDS = {"false": False, "true": True}
+
+
+def shown(value) -> str:
+    """An axis value as a reader writes it: true/false, 1.5, 2030."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}"
 
 
 def _expected_range(money: bool = False) -> str:
@@ -55,7 +69,10 @@ def param_axis(text: str) -> Axis:
     key, sep, spec = text.partition("=")
     key = key.strip()
     expected = ("KEY=START:STOP:N with KEY a numeric scenario key (" + ", ".join(numeric_keys())
-                + ") or a table entry such as weights.Dy or demand_t.Dy.metal")
+                + ") or a table entry such as weights.Dy or demand_t.Dy.metal, or KEY=false,true with KEY a "
+                "true/false scenario key (" + ", ".join(bool_keys()) + ")")
+    if sep and key in bool_keys():
+        return _bool_axis(key, spec, text)
     if not sep or not _known(key):
         raise InputError(Problem("--param", None, None, text, expected))
     values = _range(spec, "--param", text, money=key in MONEY_KEYS)
@@ -65,6 +82,16 @@ def param_axis(text: str) -> Axis:
                                      f"whole-number steps for {key} (e.g. {key}=2028:2032:5)"))
         values = tuple(int(round(v)) for v in values)
     return Axis(key, values, f"--param {text}")
+
+
+def _bool_axis(key: str, spec: str, text: str) -> Axis:
+    """KEY=false,true (either order, each once): the scenario solved both ways, e.g. with and
+    without feed options."""
+    words = [w.strip().lower() for w in spec.split(",")]
+    if len(words) < 2 or any(w not in BOOL_WORDS for w in words) or len(set(words)) != len(words):
+        raise InputError(Problem("--param", None, None, text,
+                                 f"{key}=false,true (the values false and true, each once, comma-separated)"))
+    return Axis(key, tuple(BOOL_WORDS[w] for w in words), f"--param {text}")
 
 
 def _known(key: str) -> bool:
@@ -90,7 +117,9 @@ def with_value(scenario: Scenario, key: str, value, source: str) -> Scenario:
     return scenario.with_overrides(source, **{table: merged})
 
 
-def _shown(value: float) -> str:
+def _shown(value: float | bool) -> str:
+    if isinstance(value, bool):
+        return shown(value)
     return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
 
 
