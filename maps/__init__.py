@@ -1,6 +1,7 @@
 """Self-contained folium maps of the catalog and of planner results."""
+from sites.lazy import lazy_exports
 
-from maps.offline import offline_html, save_offline
-from maps.render import render_catalog_map, render_result_map
-
-__all__ = ["offline_html", "render_catalog_map", "render_result_map", "save_offline"]
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    'maps.offline': ('offline_html', 'save_offline'),
+    'maps.render': ('render_catalog_map', 'render_result_map'),
+})

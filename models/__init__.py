@@ -3,15 +3,14 @@
 models.Pipeline is the one way through (prepare -> build -> solve -> result); the stages
 are also exported on their own.
 """
-from models.formulation import PortfolioModel, build_model
-from models.inputs import ModelInputs, prepare
-from models.pipeline import Pipeline, plan
-from models.result import PortfolioResult, extract
-from models.settings import OBJECTIVES, ModelSettings
-from models.solve import Solution, StageSolver
-from models.summary import RunLabel, Summary
+from sites.lazy import lazy_exports
 
-__all__ = [
-    "OBJECTIVES", "ModelInputs", "ModelSettings", "Pipeline", "PortfolioModel", "PortfolioResult", "RunLabel",
-    "Solution", "StageSolver", "Summary", "build_model", "extract", "plan", "prepare",
-]
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    'models.formulation': ('PortfolioModel', 'build_model'),
+    'models.inputs': ('ModelInputs', 'prepare'),
+    'models.pipeline': ('Pipeline', 'plan'),
+    'models.result': ('PortfolioResult', 'extract'),
+    'models.settings': ('OBJECTIVES', 'ModelSettings'),
+    'models.solve': ('Solution', 'StageSolver'),
+    'models.summary': ('RunLabel', 'Summary'),
+})

@@ -11,10 +11,12 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pulp
 
+from models import shipping
 from sites.sets import ELEMENTS, PRODUCT_FORMS
 
 if TYPE_CHECKING:
@@ -36,7 +38,16 @@ def _tie_break_weight(name: str) -> float:
 
 
 def _slug(*parts) -> str:
-    return "_".join(re.sub(r"[^A-Za-z0-9]+", "_", str(p)) for p in parts)
+    return "_".join(map(_slug_part, parts))
+
+
+@lru_cache(maxsize=65536)
+def _slug_part(part) -> str:
+    """One part of a name (site ids, forms and elements recur in thousands of names)."""
+    return _NOT_NAME.sub("_", str(part))
+
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
 @dataclass
@@ -86,6 +97,8 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     produced = {(p.site_id, form) for p in plants for form in _output_forms(m, p)}
     t.intermediate_arcs = [a for a in m.inputs.arcs.itertuples(index=False) if (a.from_site, a.form) in produced]
     intermediate_at = produced | {(a.to_site, a.form) for a in t.intermediate_arcs}
+    # with shipping_k_nearest, only each site's nearest links are built; the rest wait to be priced
+    t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(t.intermediate_arcs, m.inputs.shipping_k_nearest)
     for p in plants:
         key = (p.site_id, p.technology_id)
         if p.buildable:
@@ -304,15 +317,26 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
     """s_{a,e,o}: intermediate product shipped along a link, out of one site's balance into
     another's, keeping its origin class."""
     for year in m.inputs.years:
-        at, weight = m.at(year), m.inputs.timeline.weight[year]
+        at = m.at(year)
         for a in t.intermediate_arcs:
             for e in ELEMENTS:
                 for o in m.inputs.origins:
-                    key = (a.from_site, a.to_site, a.form, e, o)
+                    key, balance, cost_musd = shipment_column(m, a, e, o, year)
                     s = at.shipment[key] = m.prob.add_variable(m.named(_slug("ship", len(at.shipment), *key), year), 0)
-                    t.balance[(a.from_site, a.form, e, o, year)].append((s, -1.0))
-                    t.balance[(a.to_site, a.form, e, o, year)].append((s, 1.0))
-                    t.annual_cost_musd.append((s, a.usd_per_t / USD_PER_MUSD * weight))
+                    for row, coefficient in balance:
+                        t.balance[row].append((s, coefficient))
+                    t.annual_cost_musd.append((s, cost_musd))
+
+
+def shipment_column(m: PortfolioModel, a, e: str, o: str, year: int) -> tuple[Key, list[tuple[Key, float]], float]:
+    """One year's shipment column: its key (the year is m.at(year)'s), its entries in that
+    year's balance rows (out of the origin site's, into the destination's; Terms.balance keys)
+    and its annual cost in $M per t at the year's weight. The column generation of
+    models/shipping.py adds priced links with the same column."""
+    weight = m.inputs.timeline.weight[year]
+    return ((a.from_site, a.to_site, a.form, e, o),
+            [((a.from_site, a.form, e, o, year), -1.0), ((a.to_site, a.form, e, o, year), 1.0)],
+            a.usd_per_t / USD_PER_MUSD * weight)
 
 
 def build_deliveries(m: PortfolioModel, t: Terms) -> None:

@@ -61,6 +61,8 @@ class PortfolioModel:
     added_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     max_import_reliance: pulp.LpVariable | None = None
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
+    # intermediate links not built yet (shipping_k_nearest): models/shipping.py prices them in
+    omitted_arcs: list = field(default_factory=list)
     objectives: dict[str, Pairs] = field(default_factory=dict)
 
     def at(self, year: int) -> YearVars:
@@ -102,6 +104,11 @@ class PortfolioModel:
             return (("net_weighted_supply", "max"), *STAGES[self.objective][1:])
         return STAGES[self.objective]
 
+    @property
+    def has_integers(self) -> bool:
+        """Binaries in the model (plant builds, chosen projects, feed options): a MILP."""
+        return any(v.cat != "Continuous" for family in (self.build, self.funded, self.develop) for v in family.values())
+
     def stage_objective(self, name: str) -> Pairs:
         """What a stage optimises. The cost stage, last in every objective, also carries a tiny
         cost per unit of every variable, different for each: where plans tie on cost (e.g. Nd
@@ -132,6 +139,11 @@ class PortfolioModel:
 
     def constraint(self, kind: str, *key) -> pulp.LpConstraint:
         return self.prob.get_constraint_by_name(self.rows[(kind, *key)])
+
+    def year_constraint(self, kind: str, *key, year: int) -> pulp.LpConstraint:
+        """A per-year row (row(..., year)): filed with its year in a multi-year model, without
+        it in the one-year model."""
+        return self.constraint(kind, *key, *((year,) if self.inputs.multi_year else ()))
 
 
 def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:

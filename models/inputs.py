@@ -75,6 +75,8 @@ class ModelInputs:
     # feed options in time for the target year (OPTION_COLUMNS; empty unless feed_options)
     options: pd.DataFrame = None
     integer: bool = True  # False: binaries relaxed to [0, 1] (LP relaxation)
+    shipping_k_nearest: int = 0  # intermediate links offered first per site and form (0: all; models/shipping.py)
+    solver_method: str = "auto"  # auto, simplex or ipm: how the cold stage is solved (models/solve.py)
     timeline: Timeline = None  # the years planned and each year's numbers (one year: the target year's)
 
     @property
@@ -170,6 +172,8 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         options=options,
         integer=settings.integer,
         timeline=timeline,
+        shipping_k_nearest=settings.shipping_k_nearest,
+        solver_method=settings.solver_method,
     )
 
 
@@ -420,13 +424,13 @@ def _arcs(catalog: Catalog, sites: pd.DataFrame, plants: pd.DataFrame, feeds: pd
     takes = set(zip(plants["site_id"], plants["input_form"]))
     km = catalog.distances_km()
     circuity = catalog.parameter("road_circuity")
-    rows = [
-        (i, j, form, float(km.at[i, j]))
-        for i, form in sorted(holds)
-        for j, form_in in sorted(takes)
-        if form_in == form and i != j
-    ]
-    arcs = pd.DataFrame(rows, columns=["from_site", "to_site", "form", "distance_km"])
+    # every (holder, taker) pair of a form, as one join: n² links at n sites
+    arcs = pd.DataFrame(sorted(holds), columns=["from_site", "form"]).merge(
+        pd.DataFrame(sorted(takes), columns=["to_site", "form"]), on="form")
+    arcs = arcs.loc[arcs["from_site"] != arcs["to_site"], ["from_site", "to_site", "form"]]
+    position = {site: n for n, site in enumerate(km.index)}
+    arcs["distance_km"] = km.to_numpy()[arcs["from_site"].map(position).to_numpy(int),
+                                        arcs["to_site"].map(position).to_numpy(int)]
     # distance_km is geodesic; freight moves on roads and rails, hence the circuity factor
     arcs["usd_per_t"] = arcs["distance_km"] * circuity * usd_per_tkm
     return arcs.sort_values(["from_site", "to_site", "form"]).reset_index(drop=True)

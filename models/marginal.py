@@ -12,7 +12,8 @@ does not depend on the solver's path.
 The sentence a run or sweep point prints says what the literal next $100M buys: a third
 re-solve with NEXT_USD more (NextMoney, before and after), reported in the objective's own
 units, never the slope multiplied out (which overstates wherever the curve bends within the
-$100M). sentence() is the one place these words are written.
+$100M). A sweep that solves budget + NEXT_USD as a point anyway takes that point's solution
+instead of re-solving (measure_next). sentence() is the one place these words are written.
 """
 from __future__ import annotations
 
@@ -96,31 +97,34 @@ def _unchanged(objective: str, base: Snapshot, budget_usd: float, objective_valu
     return NextMoney(objective, budget_usd + NEXT_USD, base, base, objective_value, objective_value)
 
 
-def snapshot(model: PortfolioModel) -> Snapshot:
+def snapshot(model: PortfolioModel, read=_v) -> Snapshot:
+    """read: how a variable's value is read (PuLP's read-back, or StageSolver.value)."""
     inputs = model.inputs
     magnet = sorted({e for e, _ in inputs.demand_t}, key=ELEMENTS.index)
     credited = {e: 0.0 for e in magnet}
     demand = {e: 0.0 for e in magnet}
     for (e, form), t in inputs.demand_t.items():
-        credited[e] += _v(model.credited[(e, form)])
+        credited[e] += read(model.credited[(e, form)])
         demand[e] += t
     domestic = {e: 0.0 for e in magnet}
     for (_, form, e, _origin), var in model.delivery.items():
         if e in domestic and (e, form) in inputs.demand_t:
-            domestic[e] += _v(var)
+            domestic[e] += read(var)
     plants = inputs.plants
     capex = dict(zip(zip(plants["site_id"], plants["technology_id"]), plants["capex_usd_per_tpa"]))
     new_tpa, federal = {}, 0.0
     for key, var in model.new_capacity.items():
-        value = _v(var)
+        value = read(var)
         new_tpa[key] = value
         if not model.funded:
             federal += value * inputs.federal_share * float(capex[key])
-    for q in inputs.projects.itertuples(index=False):
-        federal += round(_v(model.funded[q.project_id])) * q.federal_usd
+    # columns zipped, not itertuples: a sweep takes several snapshots a point
+    for project_id, federal_usd in zip(inputs.projects["project_id"], inputs.projects["federal_usd"]):
+        federal += round(read(model.funded[project_id])) * federal_usd
     if inputs.options is not None:  # developed feed options (relaxed: their share of the money)
-        federal += sum(_v(model.develop[o.option_id]) * o.federal_usd for o in inputs.options.itertuples(index=False))
-    return Snapshot(model.weighted_supply(), federal, credited, domestic, demand, new_tpa)
+        options = inputs.options
+        federal += sum(read(model.develop[o]) * usd for o, usd in zip(options["option_id"], options["federal_usd"]))
+    return Snapshot(model.weighted_supply(read), federal, credited, domestic, demand, new_tpa)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class MarginalValue:
     by_element_per_musd: dict[str, float]  # t/yr of each magnet element per $1M, from the step
     method: str  # how per_musd was obtained, in words
     next: NextMoney | None = None  # the literal next $100M, re-solved (None if that re-solve failed)
+    next_deferred: bool = False  # measure(probe_next=False): next is the caller's to find (measure_next)
 
     def as_summary(self) -> dict:
         return {
@@ -148,12 +153,16 @@ class MarginalValue:
 
 
 def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_value: float,
-            dual: float) -> MarginalValue:
+            dual: float, probe_next: bool = True) -> MarginalValue:
     """The slope (re-solve warm with STEP_USD more, compared with the dual) and the literal
     next $100M (re-solved), then the budget put back.
 
-    Call it right after the solve whose variables `base` was read from; afterwards the
-    model's variables hold a stepped solution (read everything you need before).
+    Call it right after the solve whose variables `base` was read from. The stepped solves
+    are not read back into PuLP's variables, but read everything you need before all the same
+    (StageSolver.value then gives the last stepped solution).
+
+    probe_next False: the re-solve at NEXT_USD more is left to the caller (next_deferred;
+    measure_next() measures it later, or takes it from a point already solved there).
     """
     model = solver.model
     if model.build or (model.funded and model.inputs.project_mode == "choose"):
@@ -164,24 +173,38 @@ def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_va
                              "shadow price 0: the budget is not all used",
                              _unchanged(model.objective, base, budget_usd, objective_value))
     step = _step(solver, budget_usd, base, objective_value, STEP_USD)
-    following = _step(solver, budget_usd, base, objective_value, NEXT_USD)
-    next_money = following[2] if following is not None else None
+    deferred = not probe_next
+    next_money = None if deferred else measure_next(solver, budget_usd, base, objective_value)
     if step is None:
-        return MarginalValue("unsolved", 0.0, dual, {}, "the re-solve with more money failed", next_money)
+        return MarginalValue("unsolved", 0.0, dual, {}, "the re-solve with more money failed", next_money, deferred)
     # the measured slope in the first stage's own units, d objective / d $1M like its dual
     # (negative for a minimised objective that money lowers)
     measured, by_element, _ = step
     step_text = f"element split from re-solving with ${STEP_USD / 1e3:,.0f}k more"
     if abs(measured) < ZERO_RATE and abs(dual) < ZERO_RATE:
         return MarginalValue("slack", 0.0, dual, {e: 0.0 for e in by_element}, "shadow price 0 and " + step_text,
-                             next_money)
+                             next_money, deferred)
     if abs(measured - dual) <= AGREE * max(1.0, abs(dual)):
-        return MarginalValue("binds", dual, dual, by_element, "LP shadow price; " + step_text, next_money)
+        return MarginalValue("binds", dual, dual, by_element, "LP shadow price; " + step_text, next_money, deferred)
     status = "binds" if abs(measured) >= ZERO_RATE else "slack"
     return MarginalValue(status, measured, dual, by_element if status == "binds" else {e: 0.0 for e in by_element},
                          f"slope measured by re-solving with ${STEP_USD / 1e3:,.0f}k more: the budget sits on a kink "
                          f"of the supply curve, where the shadow price ({dual:,.4g}) is the slope on one side only",
-                         next_money)
+                         next_money, deferred)
+
+
+def measure_next(solver: StageSolver, budget_usd: float, base: Snapshot, objective_value: float,
+                 solved: dict[float, tuple[Snapshot, float]] | None = None) -> NextMoney | None:
+    """The literal next $100M: taken from `solved` (budget -> (snapshot, first stage's value)
+    of solutions already found, e.g. a sweep's other points) where it holds budget_usd +
+    NEXT_USD, since the tie-break leaves one optimum per budget; else re-solved warm, with the
+    budget put back. None if that re-solve failed."""
+    known = (solved or {}).get(budget_usd + NEXT_USD)
+    if known is not None:
+        after, value_after = known
+        return NextMoney(solver.model.objective, budget_usd + NEXT_USD, base, after, objective_value, value_after)
+    following = _step(solver, budget_usd, base, objective_value, NEXT_USD)
+    return following[2] if following is not None else None
 
 
 def _t(x: float) -> str:
@@ -320,11 +343,11 @@ def _step(solver: StageSolver, budget_usd: float, base: Snapshot, objective_valu
     element) per extra $1M and the stepped solution, or None if the re-solve failed."""
     model = solver.model
     solver.set_budget(budget_usd + step_usd)
-    stepped = solver.solve()
+    stepped = solver.solve(read_back=False)  # the few numbers needed are read from HiGHS's arrays
     solver.set_budget(budget_usd)
     if not stepped.optimal:
         return None
-    after = snapshot(model)
+    after = snapshot(model, solver.value)
     value_after = stepped.stage_values[model.stages[0][0]]
     scale = PER_MUSD / step_usd
     by_element = {e: (after.credited_t[e] - base.credited_t[e]) * scale for e in base.credited_t}

@@ -36,9 +36,10 @@ class Pipeline:
     def first_stage(self) -> str:
         return self.model.stages[0][0]
 
-    def solve(self) -> Solution:
-        """Run every stage; warm after the first time."""
-        self.solution = self.solver.solve()
+    def solve(self, read_back: bool = True) -> Solution:
+        """Run every stage; warm after the first time. read_back False: PuLP's variables are
+        left as they were (marginal_value and StageSolver.value read HiGHS's arrays)."""
+        self.solution = self.solver.solve() if read_back else self.solver.solve(read_back=False)
         return self.solution
 
     def set_budget(self, budget_usd: float) -> None:
@@ -47,13 +48,13 @@ class Pipeline:
     def set_bounds(self, var: pulp.LpVariable, low: float, high: float) -> None:
         self.solver.set_bounds(var, low, high)
 
-    def marginal_value(self) -> tuple[marginal.Snapshot, marginal.MarginalValue]:
-        """The solved point's headline numbers, then what the next money buys (a warm
-        re-solve: afterwards the variables hold the stepped solution)."""
-        base = marginal.snapshot(self.model)
+    def marginal_value(self, probe_next: bool = True) -> tuple[marginal.Snapshot, marginal.MarginalValue]:
+        """The solved point's headline numbers, then what the next money buys (warm re-solves;
+        probe_next False leaves the next $100M to marginal.measure_next)."""
+        base = marginal.snapshot(self.model, self.solver.value)
         value = self.solution.stage_values[self.first_stage]
         dual = self.solution.duals.get(self.model.rows[("budget",)], 0.0)
-        return base, marginal.measure(self.solver, self.solver.budget_usd, base, value, dual)
+        return base, marginal.measure(self.solver, self.solver.budget_usd, base, value, dual, probe_next)
 
     def result(self, label: RunLabel | None = None, with_marginal: bool = True,
                fixed_capacity: bool = False) -> PortfolioResult:

@@ -83,6 +83,13 @@ class ModelSettings:
     # relaxation, for sweeps and duals).
     feed_options: bool = False
     integer: bool = True
+    # Shipping links (models/shipping.py): 0 offers every link from the start; k > 0 starts
+    # from each site's k nearest links per form and prices the rest back in until none would
+    # lower the cost (column generation: the same optimum, far fewer columns at 1,000 sites).
+    shipping_k_nearest: int = 0
+    # auto: interior point (with crossover, for duals and a warm basis) for the cold solve of a
+    # large LP, dual simplex otherwise (models/solve.py, solver_method); or simplex / ipm
+    solver_method: str = "auto"
     # Years planned (docs/model.md, "Years"): () is the one-year model, (target_year,). With
     # more than one year, builds are decided year by year, money is paced by spend_profile
     # against appropriations_usd (dollars per year from decision_year; () = the whole budget

@@ -7,6 +7,7 @@ from the previous basis instead of from scratch.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ import numpy as np
 import pulp
 
 from models.formulation import UNBOUNDED, USD_PER_MUSD, PortfolioModel
+from models.shipping import PricingReport, ShippingPricer
 
 _S = pulp.constants.LpSolveStatus
 STATUS_NAMES = {
@@ -40,6 +42,7 @@ class Solution:
     solve_seconds: float = 0.0
     iterations: int = 0
     message: str = ""
+    shipping: PricingReport | None = None  # with shipping_k_nearest: rounds of pricing and links built
 
     @property
     def optimal(self) -> bool:
@@ -70,6 +73,19 @@ def _quiet_stdout():
         os.close(fd)
 
 
+IPM_COLUMNS = 50_000  # from here an LP's cold solve is faster by interior point (benchmarks/bench_scale.py)
+
+
+def solver_method(setting: str, columns: int, integer: bool) -> str:
+    """simplex or ipm for the cold first stage: the setting, or with auto, by size. A MILP
+    always goes to HiGHS's branch and bound (simplex on its nodes)."""
+    if integer:
+        return "simplex"
+    if setting != "auto":
+        return setting
+    return "ipm" if columns >= IPM_COLUMNS else "simplex"
+
+
 class StageSolver:
     """Runs the lexicographic stages of a model; supports warm re-solves."""
 
@@ -82,12 +98,18 @@ class StageSolver:
         self._integer: list = []  # binaries of a MILP, fixed only for the duals (see _milp_duals)
         self._vectors: dict = {}  # objective (or ("stage", name)) -> coefficients by column
         self._constraints: list | None = None
+        self._ids: list[int] = []  # PuLP variable id of each HiGHS column
+        self._solution = None  # HiGHS's solution arrays after the latest stage
+        self._x: np.ndarray | None = None  # column values of the latest solve()
+        self._row_names: tuple[list[str], list[int]] | None = None  # names and ids of the rows
+        self._slack_rule: tuple | None = None  # (row ids, constants, signs): slack = sign x (constant + activity)
         # Each stage restarts from its own previous optimal basis: after a bound change that
         # basis is still dual feasible for the stage's objective, so dual simplex needs only
         # a few pivots (the last stage's basis, optimal for another objective, needs many).
         self._stage_basis: dict[int, object] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}  # objective -> variable name -> pair indices
         self._objective_stale = False  # set_objective_coefficient changed the first stage's objective
+        self.pricing = ShippingPricer(model) if model.omitted_arcs else None  # shipping_k_nearest
 
     def sync_objective(self) -> None:
         """Put the first stage's objective, as changed, back on the PuLP problem."""
@@ -162,15 +184,21 @@ class StageSolver:
         """A row's activity at the latest solution (e.g. federal $M on the budget row)."""
         return float(self._highs.getSolution().row_value[con.id])
 
-    def solve(self) -> Solution:
+    def solve(self, read_back: bool = True) -> Solution:
+        """Every stage. read_back False: leave PuLP's variables as they were and read the answer
+        with value() (a sweep's probes need a few numbers, not every variable written back)."""
         start = time.perf_counter()
         solution = Solution(status="optimal")
         for k, (name, sense) in enumerate(self.model.stages):
             status = self._run_stage(k, name, sense)
+            # waiting shipping links that would improve this stage go in; re-solve warm until none would
+            while status == _S.Optimal and self.pricing is not None and self.pricing.add_improving(self, name, sense):
+                status = self._run()
             if status != _S.Optimal:
                 solution.status = STATUS_NAMES.get(status, "solver_error")
                 solution.message = f"stage {k + 1} ({sense} {name}) ended {solution.status}"
                 break
+            self._solution = self._highs.getSolution()
             value = self._objective_value(name)
             solution.stage_values[name] = value
             if k == 0 and not self._integer:
@@ -178,9 +206,14 @@ class StageSolver:
             self._hold(name, sense, value)
         if solution.optimal and self._integer:
             self._milp_duals(solution)
+        self._solution = self._highs.getSolution()
+        self._x = np.asarray(self._solution.col_value)
         # stages in between read HiGHS's arrays; PuLP's variables get the final answer once
-        self.solver.findSolutionValues(self.model.prob)
+        if read_back:
+            self._read_back()
         solution.solve_seconds = time.perf_counter() - start
+        if self.pricing is not None:
+            solution.shipping = dataclasses.replace(self.pricing.report)
         if self._highs is not None:
             solution.iterations = int(self._highs.getInfo().simplex_iteration_count)
         return solution
@@ -189,11 +222,21 @@ class StageSolver:
         prob = self.model.prob
         if self._highs is None:  # first ever solve: PuLP builds the highspy model
             self.sync_objective()
+            if self.pricing is not None and self.pricing.needs_all:  # no duals to price with
+                self.pricing.build_all()
+            # models built outside prepare() (benchmarks/orlib) may not carry the setting: auto
+            setting = getattr(self.model.inputs, "solver_method", "auto")
+            method = solver_method(setting, prob.numVariables(), self.model.has_integers)
+            if method == "ipm":  # with crossover (HiGHS's default): duals, and a basis to warm-start from
+                self.solver.optionsDict.update(solver="ipm", run_crossover="on")
             with _quiet_stdout():
                 stats = prob.solve(self.solver)
             self._highs = prob.solverModel
+            if method == "ipm":  # later stages and re-solves start from the crossover's basis
+                self._highs.setOptionValue("solver", "simplex")
             exported = prob.exported_variables()
             self._column = {v.id: j for j, v in enumerate(exported)}
+            self._ids = [v.id for v in exported]
             self._integer = [v for v in exported if v.cat != "Continuous"]
             status = stats.status
         else:
@@ -212,9 +255,56 @@ class StageSolver:
         # is the cheapest that reaches stage 1's optimum, not the cheapest given stage 1's plants.
         return status
 
+    def add_columns(self, variables: list, costs: list[float], origin_rows: np.ndarray,
+                    destination_rows: np.ndarray) -> None:
+        """Shipment columns (-1 in the origin's balance row, +1 in the destination's) added to
+        the live HiGHS model, after PuLP's; the current basis stays, the new columns at 0."""
+        import highspy
+
+        k, first = len(variables), self._highs.getNumCol()
+        index = np.empty(2 * k, dtype=np.int32)
+        index[0::2], index[1::2] = origin_rows, destination_rows
+        self._highs.addCols(k, np.asarray(costs, dtype=float), np.zeros(k), np.full(k, highspy.kHighsInf), 2 * k,
+                            np.arange(0, 2 * k, 2, dtype=np.int32), index, np.tile([-1.0, 1.0], k))
+        for j, var in enumerate(variables):
+            self._column[var.id] = first + j
+            self._ids.append(var.id)
+        self._vectors.clear()  # objective vectors are rebuilt with the new columns
+        self._stage_basis.clear()  # saved bases no longer fit the model
+
+    def value(self, var: pulp.LpVariable) -> float:
+        """A variable's value in the latest solve(), read from HiGHS's array (whether or not it
+        was read back into PuLP); a variable in no row or objective is 0."""
+        j = self._column.get(var.id)
+        return 0.0 if j is None or self._x is None else float(self._x[j])
+
+    def _read_back(self) -> None:
+        """Put HiGHS's solution on PuLP's variables and rows (values, reduced costs, duals,
+        slacks), as PuLP's own read-back does, but in one bulk call per array instead of a
+        call per variable and row: on a warm re-solve the per-item calls cost more than HiGHS."""
+        prob = self.model.prob
+        core = getattr(prob, "_model", None)
+        if core is None or not hasattr(core, "set_variable_values"):  # another PuLP core: its own way
+            self.solver.findSolutionValues(prob)
+            return
+        solution = self._solution
+        core.set_variable_values(list(zip(self._ids, np.asarray(solution.col_value).tolist())))
+        core.set_variable_djs(list(zip(self._ids, np.asarray(solution.col_dual).tolist())))
+        if self._slack_rule is None:
+            rows = self._rows()
+            self._slack_rule = ([c.id for c in rows], np.array([c.constant for c in rows], dtype=float),
+                                np.array([-1.0 if c.sense == pulp.LpConstraintLE else 1.0 for c in rows]))
+        ids, constants, signs = self._slack_rule
+        row_value, row_dual = np.asarray(solution.row_value), np.asarray(solution.row_dual)
+        core.set_constraint_slacks(list(zip(ids, (signs * (constants + row_value[ids])).tolist())))
+        core.set_constraint_pis(list(zip(ids, row_dual[ids].tolist())))
+
     def _row_duals(self) -> dict[str, float]:
-        row_dual = self._highs.getSolution().row_dual
-        return {c.name: float(row_dual[c.id]) for c in self._rows()}
+        if self._row_names is None:
+            rows = self._rows()
+            self._row_names = ([c.name for c in rows], [c.id for c in rows])
+        names, ids = self._row_names
+        return dict(zip(names, np.asarray(self._highs.getSolution().row_dual)[ids].tolist()))
 
     def _milp_duals(self, solution: Solution) -> None:
         """A MILP has no duals: fix the final plan's binaries and solve the LP that remains,
@@ -229,6 +319,7 @@ class StageSolver:
                 solution.status = STATUS_NAMES.get(status, "solver_error")
                 solution.message = f"LP with the plan's binaries fixed, stage {k + 1} ({sense} {name}) ended {solution.status}"
                 return
+            self._solution = self._highs.getSolution()
             if k == 0:
                 solution.duals = self._row_duals()
             self._hold(name, sense, self._objective_value(name))
@@ -293,7 +384,7 @@ class StageSolver:
             for var, coef in self.model.objectives[name]:
                 vector[self._column[var.id]] += coef
             self._vectors[name] = vector
-        return float(self._vectors[name] @ np.asarray(self._highs.getSolution().col_value))
+        return float(self._vectors[name] @ np.asarray(self._solution.col_value))
 
     def _hold(self, name: str, sense: str, value: float) -> None:
         """Keep this stage's optimum (within tolerance) while later stages run."""

@@ -25,6 +25,7 @@ FIXED_CAPACITY_TEXT = "Capacities are fixed as proposed: more federal money buys
 MARGINAL_FIELDS = ("budget_dual", "budget_binds", "budget_marginal_by_element", "budget_marginal_method",
                    "budget_next_100musd", "budget_next_100musd_unit")
 LABEL_FIELDS = ("scenario", "description", "inputs_sha256", "settings")
+OPTIONAL_FIELDS = ("shipping",)  # present only where they apply
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,16 @@ class Summary:
     description: str | None = None
     inputs_sha256: str | None = None
     settings: dict | None = None
+    # with shipping_k_nearest: k, rounds of pricing that added links, links built and in all
+    shipping: dict | None = None
 
     def to_dict(self, with_label: bool = True) -> dict:
         """The summary.json mapping (with_label=False: the model's own figures only)."""
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in MARGINAL_FIELDS + LABEL_FIELDS and (value is None or not with_label and f.name in LABEL_FIELDS):
+            if f.name in MARGINAL_FIELDS + LABEL_FIELDS + OPTIONAL_FIELDS and (
+                    value is None or not with_label and f.name in LABEL_FIELDS):
                 continue
             out[f.name] = value
         return out
@@ -136,5 +140,8 @@ def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float,
         import_reliance=dict((reliance or {}).get("import_reliance", {})),
         foreign_feed_reliance=dict((reliance or {}).get("foreign_feed_reliance", {})),
         **{k: v for k, v in measured.items() if k in MARGINAL_FIELDS},
+        shipping=None if solution.shipping is None else {
+            "k_nearest": inputs.shipping_k_nearest, "pricing_rounds": solution.shipping.rounds,
+            "links_built": solution.shipping.links_built, "links_in_all": solution.shipping.links_in_all},
         **(vars(label) if label is not None else {}),
     )

@@ -11,10 +11,10 @@ pandas DataFrames:
 
 The stages are public too: load_scenario -> load_inputs -> run_scenario -> write_outputs.
 """
-from planner import api
-from planner.api import statistics
-from planner.run import Run, load_inputs, run_scenario, write_outputs
-from planner.scenario import Scenario, load_scenario, shipped_scenarios
+from sites.lazy import lazy_exports
 
-__all__ = ["Run", "Scenario", "api", "load_inputs", "load_scenario", "run_scenario", "shipped_scenarios",
-           "statistics", "write_outputs"]
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    'planner.api': ('api', 'statistics'),
+    'planner.run': ('Run', 'load_inputs', 'run_scenario', 'write_outputs'),
+    'planner.scenario': ('Scenario', 'load_scenario', 'shipped_scenarios'),
+})

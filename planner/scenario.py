@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.settings import ModelSettings
-from sites import Catalog
 from planner.money import parse_money, short_money
 from planner.outputs.folder import name_problem
 from planner.suggest import did_you_mean
 from sites.errors import InputError, Problem
 from sites.sets import MAGNET_ELEMENTS, PRODUCT_FORMS
+
+if TYPE_CHECKING:
+    from sites import Catalog
 
 TABLE_KEYS = ("weights", "demand_t", "imports_t")
 MONEY_KEYS = ("budget_usd",)  # may be written as text: "1.2B", "$600M" (planner/money.py)
@@ -30,7 +33,10 @@ PLAIN_KEYS = ("objective", "budget_usd", "federal_share", "target_year", "decisi
               "supply_case", "capex_case", "capex_multiplier", "import_case", "allow_new_capacity",
               "transport_usd_per_tkm", "discount_rate", "unmet_penalty_x_price", "min_plant_size",
               "existing_feeds_only", "min_value_per_musd", "timing_case", "demand_scope",
-              "feed_options", "integer")
+              "feed_options", "integer", "shipping_k_nearest", "solver_method")
+# Plain keys that choose how the model is solved, not what it answers (the optimum is the
+# same): in the resolved settings (summary.json, the inputs hash) only where they are set
+SOLVE_KEYS = ("shipping_k_nearest", "solver_method")
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ class Scenario:
         return {
             "name": self.name, "description": self.description,
             "catalog": str(self.catalog_dir) if self.catalog_dir else "shipped",
-            **{k: getattr(s, k) for k in PLAIN_KEYS},
+            **{k: getattr(s, k) for k in PLAIN_KEYS if k not in SOLVE_KEYS or k in self.values},
             "plant_size_range_tpa": list(s.plant_size_range_tpa) if s.plant_size_range_tpa else None,
             "new_build_input_forms": sorted(s.new_build_input_forms),
             "weights": dict(sorted(s.weights.items())),

@@ -1,7 +1,7 @@
 """Geodesic distances between sites and the bundled US state boundaries."""
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import geopandas as gpd
@@ -13,16 +13,24 @@ _GEOD = Geod(ellps="WGS84")
 
 
 def distance_matrix_km(sites: pd.DataFrame) -> pd.DataFrame:
-    """Geodesic (WGS84 ellipsoid) distance in km between every pair of sites."""
-    ids = list(sites["site_id"])
+    """Geodesic (WGS84 ellipsoid) distance in km between every pair of sites (computed once
+    per set of sites and points: every prepare of a sweep asks again)."""
+    ids = tuple(sites["site_id"])
     lat = sites["latitude"].to_numpy(float)
     lon = sites["longitude"].to_numpy(float)
+    return pd.DataFrame(_distances_km(ids, lat.tobytes(), lon.tobytes()), index=list(ids), columns=list(ids), copy=True)
+
+
+@lru_cache(maxsize=8)
+def _distances_km(ids: tuple[str, ...], lat_bytes: bytes, lon_bytes: bytes) -> np.ndarray:
+    lat, lon = np.frombuffer(lat_bytes), np.frombuffer(lon_bytes)
     n = len(ids)
     i, j = np.triu_indices(n, k=1)
-    _, _, metres = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])
+    _, _, metres = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])  # one vectorised call for every pair
     km = np.zeros((n, n))
     km[i, j] = km[j, i] = np.asarray(metres) / 1000.0
-    return pd.DataFrame(km, index=ids, columns=ids)
+    km.setflags(write=False)
+    return km
 
 
 def _boundaries():

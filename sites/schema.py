@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sites.errors import Problem
+
+if TYPE_CHECKING:  # pandas loads where a table is coerced, not with the schema (sites.sets, --help)
+    import pandas as pd
 
 TABLES = (
     "sources",
@@ -179,4 +181,6 @@ def coerce_table(table: str, file: str, raw: pd.DataFrame, problems: list[Proble
                 if value == []:
                     row_id = typed[key][i - 1] if key else None
                     problems.append(Problem(file, i, col.name, "", "at least one source or assumption id", row_id))
+    import pandas as pd
+
     return pd.DataFrame(typed, columns=names)

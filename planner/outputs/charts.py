@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
+# Figures are made directly, not through pyplot: no global figure registry or backend
+# set-up, and pyplot's import alone costs more than drawing a chart. savefig renders
+# with the Agg canvas, so there is no display either way.
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 DPI = 100
 COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
@@ -21,13 +22,18 @@ COLOURS = {"domestic": "#2b8a3e", "imports": "#1c7ed6", "unmet": "#c92a2a"}
 def png_bytes(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
     return buffer.getvalue()
+
+
+def _subplots(nrows: int = 1, ncols: int = 1, *, figsize, layout: str, **kw):
+    """(figure, axes) as pyplot.subplots gives them, without pyplot."""
+    fig = Figure(figsize=figsize, layout=layout)
+    return fig, fig.subplots(nrows, ncols, **kw)
 
 
 def element_balance_png(elements: pd.DataFrame) -> bytes:
     """Each magnet element's demand split into US supply, imports and unmet, as shares."""
-    fig, ax = plt.subplots(figsize=(7.0, 0.6 + 0.55 * max(1, len(elements))), layout="constrained")
+    fig, ax = _subplots(figsize=(7.0, 0.6 + 0.55 * max(1, len(elements))), layout="constrained")
     frame = elements.iloc[::-1]  # first element on top
     demand = frame["demand_t"].where(frame["demand_t"] > 0, 1.0)
     credited = (frame["demand_t"] - frame["imports_t"] - frame["unmet_t"]).clip(lower=0.0)
@@ -58,7 +64,7 @@ def _axis_value(value) -> str:
 
 def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
     """Weighted supply (top) and the budget's marginal value (bottom) against x_key."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
+    fig, (top, bottom) = _subplots(2, 1, figsize=(7.5, 6.5), sharex=True, layout="constrained")
     groups = [(None, table)] if series_key is None else list(table.groupby(series_key, sort=True))
     for value, frame in groups:
         frame = frame.sort_values(x_key)
@@ -81,8 +87,8 @@ def sweep_png(table: pd.DataFrame, x_key: str, series_key: str | None) -> bytes:
 
 def comparison_png(elements: pd.DataFrame, headline: pd.DataFrame, runs: list[str]) -> bytes:
     """Import reliance by element per run (left) and weighted supply per run (right)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained",
-                                      gridspec_kw={"width_ratios": [2, 1]})
+    fig, (left, right) = _subplots(1, 2, figsize=(10, 4), layout="constrained",
+                                   gridspec_kw={"width_ratios": [2, 1]})
     reliance = elements[elements["metric"] == "import_reliance"].set_index("element")[runs]
     width = 0.8 / max(1, len(runs))
     for k, run in enumerate(runs):
@@ -103,7 +109,7 @@ def comparison_png(elements: pd.DataFrame, headline: pd.DataFrame, runs: list[st
 
 def funding_curve_png(curve: pd.DataFrame) -> bytes:
     """Cumulative weighted t/yr against cumulative federal $M, best-value awards first."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+    fig, ax = _subplots(figsize=(7.5, 3.6), layout="constrained")
     x = [0.0, *curve["federal_musd"]]
     y = [0.0, *curve["weighted_t"]]
     ax.plot(x, y, marker="o", markersize=4, color="#2b8a3e")
@@ -126,7 +132,7 @@ def timeline_png(elements_by_year: pd.DataFrame, spend_by_year: pd.DataFrame, ph
     """A multi-year run at a glance: domestic supply credited and import reliance per element per
     year, federal spend per year against appropriations, and each award's construction, ramp-up
     and full-rate years (phases: label, construction, first_output, full_rate, last year)."""
-    fig, (supply, reliance, money, gantt) = plt.subplots(
+    fig, (supply, reliance, money, gantt) = _subplots(
         4, 1, figsize=(8.0, 11.0), layout="constrained",
         gridspec_kw={"height_ratios": [3, 3, 2.5, 0.6 + 0.35 * max(1, len(phases))]})
     years = sorted(set(elements_by_year["year"]))
@@ -167,7 +173,7 @@ def timeline_png(elements_by_year: pd.DataFrame, spend_by_year: pd.DataFrame, ph
     gantt.set_xlim(supply.get_xlim())
     gantt.set_xticks(supply.get_xticks())
     gantt.grid(axis="x", alpha=0.3)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in PHASE_COLOURS.values()]
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in PHASE_COLOURS.values()]
     gantt.legend(handles, list(PHASE_COLOURS), fontsize=8, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.08),
                  frameon=False)
     return png_bytes(fig)

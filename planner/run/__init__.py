@@ -4,9 +4,8 @@ pipeline.py is the way through (load_inputs -> run_scenario -> write_outputs); f
 writes the folder's tables, pages.py its report.html/xlsx, text.py what the terminal shows,
 folder.py reads a run folder back (compare).
 """
-from planner.run.pipeline import (Run, default_out_dir, input_paths, inputs_sha256, load_inputs, reference_run,
-                                  run_label, run_scenario, write_outputs)
+from sites.lazy import lazy_exports
 
-__all__ = ["Run", "default_out_dir", "input_paths", "inputs_sha256", "load_inputs", "reference_run", "run_label",
-           "run_scenario",
-           "write_outputs"]
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    'planner.run.pipeline': ('Run', 'default_out_dir', 'input_paths', 'inputs_sha256', 'load_inputs', 'reference_run', 'run_label', 'run_scenario', 'write_outputs'),
+})

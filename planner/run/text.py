@@ -107,6 +107,11 @@ def run_text(run: Run, out_dir) -> str:
         f"(total capex ${s.capex_usd / 1e6:,.1f}M at {s.federal_share:.0%} federal share)",
         s.budget_marginal_value_text,
     ]
+    if s.shipping is not None:  # shipping_k_nearest: say how the pricing went
+        sh = s.shipping
+        head.append(f"Shipping links: {sh['links_built']:,} of {sh['links_in_all']:,} built (each site's "
+                    f"{sh['k_nearest']} nearest first, {sh['pricing_rounds']} round(s) of pricing added the rest "
+                    "that could improve the plan; the others are proven not to)")
     return "\n".join([
         *head, "", "Capacity (t/yr of REO input):", capacity_text(run), "",
         *value_lines(run), "",

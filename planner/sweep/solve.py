@@ -14,13 +14,13 @@ import multiprocessing
 import os
 import queue as queue_module
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from models import Pipeline, marginal
 from models.result import PLANT_KIND as PLANT
-from models.solve import solved_value
+from models.solve import ZERO_T
 from sites.sets import ELEMENTS
 from planner.scenario import Scenario
 from planner.sweep.spec import Axis, shown, with_value
@@ -85,24 +85,33 @@ def _point_scenario(scenario: Scenario, point: Point) -> Scenario:
 def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick=None) -> list[dict]:
     """Solve points in the order given, re-using one model while only the budget changes."""
     out = []
-    pipeline, model_key = None, None
-    for point in points:
-        settings = _point_scenario(scenario, point).settings()
-        if pipeline is None or point.model_key != model_key:
-            pipeline = Pipeline.prepare(catalog, settings)
-            model_key = point.model_key
-        else:
-            pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
-        out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
-                                settings.min_value_per_musd))
-        if tick is not None:
-            tick()
+    for _, group in itertools.groupby(points, key=lambda point: point.model_key):
+        group = list(group)
+        pipeline = None
+        solved_at = {}  # budget -> (snapshot, first stage's value) there: the next-money probe reuses it
+        for point in group:
+            settings = _point_scenario(scenario, point).settings()
+            if pipeline is None:
+                pipeline = Pipeline.prepare(catalog, settings)
+            else:
+                pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
+            out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
+                                    settings.min_value_per_musd))
+            if "measured" in out[-1]:
+                base, value, _, _ = out[-1]["measured"]
+                solved_at[settings.budget_usd] = (base, value)
+            if tick is not None:
+                tick()
+        for result in out[len(out) - len(group):]:
+            _next_money_text(pipeline, result, solved_at)
     return out
 
 
 def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str, floor: float = 0.0) -> dict:
+    """A point's row and capacity; its next-money sentence comes after the whole group is
+    solved (_next_money_text), since the probe at budget + $100M is often another point."""
     model = pipeline.model
-    solution = pipeline.solve()
+    solution = pipeline.solve(read_back=False)  # the snapshot reads HiGHS's arrays
     row: dict = {k: v for k, v in point.values}
     row[BUDGET] = budget_usd
     row.update(status=solution.status, objective=objective)
@@ -110,8 +119,8 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
     if not solution.optimal:
         return {"index": point.index, "row": row, "capacity": [], "elements": magnet}
     value = solution.stage_values[pipeline.first_stage]
-    options = _developed_options(model)  # read before the marginal step moves the variables
-    base, mv = pipeline.marginal_value()
+    options = _developed_options(model, pipeline.solver.value)
+    base, mv = pipeline.marginal_value(probe_next=False)  # the next $100M after the group (_next_money_text)
     row.update(objective_value=_round(value), weighted_supply=_round(base.weighted_supply),
                federal_usd=round(base.federal_usd, 2), **mv.as_summary())
     for e in magnet:
@@ -120,24 +129,44 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
         row[f"marginal_t_per_100musd_{e}"] = _round(100 * mv.by_element_per_musd.get(e, 0.0))
     capacity = [(PLANT, site, tech, "", _round(t)) for (site, tech), t in sorted(base.new_tpa.items())
                 if t > ZERO_TPA] + options
-    # what the next $100M adds, measured (a re-solve), not the local slope multiplied out
-    row["marginal_value_text"] = marginal.sentence(solution.status, objective, mv.per_musd, mv.status == "binds",
+    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet,
+            "measured": (base, value, mv, floor)}
+
+
+def _next_money_text(pipeline: Pipeline, result: dict, solved_at: dict) -> None:
+    """What the next $100M adds, measured (a re-solve, or the point already solved at that
+    budget: the tie-break leaves one optimum per budget, so it is the same answer), not the
+    local slope multiplied out."""
+    measured, row = result.pop("measured", None), result["row"]
+    if measured is None:  # not solved: the row says so already
+        return
+    base, value, mv, floor = measured
+    budget_usd = row[BUDGET]
+    if mv.next_deferred:
+        mv = replace(mv, next=marginal.measure_next(pipeline.solver, budget_usd, base, value, solved_at),
+                     next_deferred=False)
+        row.update(mv.as_summary())
+    row["marginal_value_text"] = marginal.sentence(row["status"], row["objective"], mv.per_musd, mv.status == "binds",
                                                    mv.by_element_per_musd, row["federal_usd"], budget_usd, floor,
                                                    next_money=mv.next, measured=True)
-    return {"index": point.index, "row": row, "capacity": capacity, "elements": magnet}
 
 
-def _developed_options(model) -> list[tuple]:
+def _developed_options(model, read) -> list[tuple]:
     """(kind, site, "", option_id, nameplate t/yr added) of each feed option the point develops
-    (a relaxed, integer = false, option counts where any share of it is developed)."""
+    (a relaxed, integer = false, option counts where any share of it is developed). read: a
+    variable's value in the point's solve (StageSolver.value: the sweep does not read back)."""
     options = model.inputs.options
     if options is None or options.empty:
         return []
+
+    def solved(var) -> float:  # as solved_value reports it: solver noise below ZERO_T is 0
+        value = read(var)
+        return 0.0 if abs(value) < ZERO_T else value
+
     site = model.inputs.feeds.set_index("feedstock_id")["site_id"]
-    return [(o.kind, site[o.feedstock_id], "", o.option_id, _round(solved_value(model.feed_added[o.option_id])))
+    return [(o.kind, site[o.feedstock_id], "", o.option_id, _round(solved(model.feed_added[o.option_id])))
             for o in options.itertuples(index=False)
-            if solved_value(model.develop[o.option_id]) > ZERO_TPA and solved_value(model.feed_added[o.option_id])
-            > ZERO_TPA]
+            if solved(model.develop[o.option_id]) > ZERO_TPA and solved(model.feed_added[o.option_id]) > ZERO_TPA]
 
 
 _progress_queue = None  # set in each worker process by _init_worker
