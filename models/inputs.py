@@ -76,6 +76,16 @@ class ModelInputs:
     options: pd.DataFrame = None
     integer: bool = True  # False: binaries relaxed to [0, 1] (LP relaxation)
     timeline: Timeline = None  # the years planned and each year's numbers (one year: the target year's)
+    # Futures (models/futures.py): each future's name, probability and operating numbers; ()
+    # is one future, the scenario itself. The first future's numbers are also `timeline`'s.
+    futures: tuple = ()
+    cvar_alpha: float = 0.0
+    cvar_weight: float = 0.0
+
+    @property
+    def future_list(self) -> tuple:
+        """The futures operation is planned for: one, the scenario itself, unless it declares futures."""
+        return self.futures or (FutureTimeline("", 1.0, self.timeline),)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -114,6 +124,15 @@ class Timeline:
     appropriations_usd: dict[int, float]
 
 
+@dataclass(frozen=True)
+class FutureTimeline:
+    """One future's probability and operating numbers: supply, demand, imports, what options add."""
+
+    name: str
+    probability: float
+    timeline: Timeline
+
+
 PLANT_COLUMNS = [
     "site_id", "technology_id", "input_form", "output_form", "existing_tpa", "buildable",
     "max_new_tpa", "min_size_tpa", "capex_usd_per_tpa", "annual_capex_usd_per_tpa", "opex_usd_per_t",
@@ -130,6 +149,9 @@ PROJECT_COLUMNS = ["project_id", "applicant", "site_id", "technology_id", "capac
 
 def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     """Filter the catalog to what the scenario allows and compute derived costs."""
+    if settings.futures:
+        from models.futures import prepare_futures
+        return prepare_futures(catalog, settings)
     rate = _setting(settings.discount_rate, catalog, "discount_rate")
     sites = catalog.sites[~catalog.sites["site_id"].isin(settings.exclude_sites)]
     sites = pd.DataFrame(sites.drop(columns="geometry")).sort_values("site_id").reset_index(drop=True)

@@ -18,12 +18,14 @@ from models.solve import Solution
 DECIMALS = 6
 OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "net_weighted_supply": "weighted t/yr net of the value floor",
                    "annual_cost": "$M/yr",
+                   "risk_adjusted_supply": "weighted t/yr, (1 - cvar_weight) x expected + cvar_weight x CVaR",
                    "max_import_reliance": "share of demand"}
 # A proposal evaluated as fixed capacity: the budget row's shadow price would only say
 # that plants already fixed cost nothing more.
 FIXED_CAPACITY_TEXT = "Capacities are fixed as proposed: more federal money buys nothing in this evaluation."
 MARGINAL_FIELDS = ("budget_dual", "budget_binds", "budget_marginal_by_element", "budget_marginal_method",
                    "budget_next_100musd", "budget_next_100musd_unit")
+OPTIONAL_FIELDS = ("futures",)  # in summary.json only when a run has them
 LABEL_FIELDS = ("scenario", "description", "inputs_sha256", "settings")
 
 
@@ -70,6 +72,8 @@ class Summary:
     budget_marginal_method: str | None = None
     budget_next_100musd: float | None = None  # what the next $100M changes, re-solved (see the unit)
     budget_next_100musd_unit: str | None = None
+    # futures only: the stochastic optimum, EVPI and VSS (models/futures.py summary_fields)
+    futures: dict | None = None
     # the planner's label (None for a bare model solve)
     scenario: str | None = None
     description: str | None = None
@@ -81,7 +85,7 @@ class Summary:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in MARGINAL_FIELDS + LABEL_FIELDS and (value is None or not with_label and f.name in LABEL_FIELDS):
+            if f.name in MARGINAL_FIELDS + LABEL_FIELDS + OPTIONAL_FIELDS and (value is None or not with_label and f.name in LABEL_FIELDS):
                 continue
             out[f.name] = value
         return out
