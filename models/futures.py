@@ -123,12 +123,18 @@ def plan_of(model) -> dict[str, float]:
     return {v.name: v.varValue or 0.0 for attr in FIRST_STAGE for v in getattr(model, attr).values()}
 
 
-def fix_plan(pipeline, plan: dict[str, float]) -> None:
-    """Hold a model's plan at the given values (within each variable's own bounds)."""
+def plan_bounds(model) -> dict[str, tuple[float, float]]:
+    """The plan's variables' bounds as built, by name (before any fix_plan)."""
+    return {v.name: (v.lowBound if v.lowBound is not None else 0.0,
+                     v.upBound if v.upBound is not None else float("inf"))
+            for attr in FIRST_STAGE for v in getattr(model, attr).values()}
+
+
+def fix_plan(pipeline, plan: dict[str, float], bounds: dict[str, tuple[float, float]]) -> None:
+    """Hold a model's plan at the given values (within each variable's bounds as built)."""
     for attr in FIRST_STAGE:
         for v in getattr(pipeline.model, attr).values():
-            low = v.lowBound if v.lowBound is not None else 0.0
-            high = v.upBound if v.upBound is not None else float("inf")
+            low, high = bounds[v.name]
             value = plan[v.name]
             value = float(round(value)) if v.cat != "Continuous" else min(max(value, low), high)
             pipeline.set_bounds(v, value, value)
@@ -155,8 +161,9 @@ def evaluate(catalog: Catalog, settings: ModelSettings, pipeline) -> FutureValue
     with_reference, with_stochastic = {}, {}
     for future in settings.futures:
         run = alone_runs[future.name]
+        bounds = plan_bounds(run.model)
         for plan, out in ((stochastic_plan, with_stochastic), (reference, with_reference)):
-            fix_plan(run, plan)
+            fix_plan(run, plan, bounds)
             solution = run.solve()
             if not solution.optimal:
                 raise ValueError(f"future {future.name} with a fixed plan ended {solution.status}")
