@@ -59,6 +59,9 @@ class Terms:
     intermediate_arcs: list = field(default_factory=list)  # links from a site where a plant puts the form out
     # future index -> its weighted t/yr credited, each year at its weight (not at its probability)
     weighted_by_future: dict[int, Pairs] = field(default_factory=lambda: defaultdict(list))
+    # a future's own cost ($M/yr, not at its probability): the first-stage cost plus its operating cost
+    first_stage_cost_musd: Pairs = field(default_factory=list)
+    cost_by_future: dict[int, Pairs] = field(default_factory=lambda: defaultdict(list))
     _futures: dict[int, "Terms"] = field(default_factory=dict)
 
     def at(self, future: int) -> "Terms":
@@ -71,8 +74,19 @@ class Terms:
             self._futures[future] = Terms(
                 projects_at=self.projects_at, online=self.online, budget_musd=self.budget_musd,
                 spend_musd=self.spend_musd, annual_cost_musd=self.annual_cost_musd, weighted=self.weighted,
-                intermediate_arcs=self.intermediate_arcs, weighted_by_future=self.weighted_by_future)
+                intermediate_arcs=self.intermediate_arcs, weighted_by_future=self.weighted_by_future,
+                first_stage_cost_musd=self.first_stage_cost_musd, cost_by_future=self.cost_by_future)
         return self._futures[future]
+
+    def operating_cost(self, var: pulp.LpVariable, musd: float, future: int, probability: float) -> None:
+        """A future's cost term: in the (expected) annual cost at its probability, and its own."""
+        self.annual_cost_musd.append((var, musd * probability))
+        self.cost_by_future[future].append((var, musd))
+
+    def capital_cost(self, pairs: Pairs) -> None:
+        """A first-stage cost term, counted once whatever the future."""
+        self.annual_cost_musd += pairs
+        self.first_stage_cost_musd += pairs
 
 
 def build_projects(m: PortfolioModel, t: Terms) -> None:
@@ -88,8 +102,8 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
         t.projects_at[(q.site_id, q.technology_id)].append((y, q.capacity_tpa))
         t.budget_musd.append((y, q.federal_usd / USD_PER_MUSD))
         t.spend_musd.append((y, q.federal_usd / USD_PER_MUSD, inputs.timeline.decision_year))
-        t.annual_cost_musd += _yearly(m, y, q.annual_capex_usd / USD_PER_MUSD,
-                                      _online_years(m, (q.site_id, q.technology_id), inputs.timeline.decision_year))
+        t.capital_cost(_yearly(m, y, q.annual_capex_usd / USD_PER_MUSD,
+                               _online_years(m, (q.site_id, q.technology_id), inputs.timeline.decision_year)))
 
 
 def build_plants(m: PortfolioModel, t: Terms) -> None:
@@ -172,8 +186,7 @@ def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> None:
         m.new_by_year[(*key, decided)] = x
         if key not in t.projects_at:
             t.spend_musd.append((x, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD, decided))
-            t.annual_cost_musd += _yearly(m, x, p.annual_capex_usd_per_tpa / USD_PER_MUSD,
-                                          _online_years(m, key, decided))
+            t.capital_cost(_yearly(m, x, p.annual_capex_usd_per_tpa / USD_PER_MUSD, _online_years(m, key, decided)))
         for year in m.inputs.years:
             share = timeline.new_share[(*key, decided, year)]
             if share or len(m.inputs.years) == 1:
@@ -185,7 +198,7 @@ def _throughput(m: PortfolioModel, t: Terms, p, key: Key, year: int, future: int
     into its output (or routed) form, keeping the origin class."""
     capacity: Pairs = []
     at = m.at(year, future)
-    weight = m.inputs.timeline.weight[year] * probability
+    weight = m.inputs.timeline.weight[year]
     for e in ELEMENTS:
         for o in m.inputs.origins:
             x = at.throughput[(*key, e, o)] = m.prob.add_variable(
@@ -195,7 +208,7 @@ def _throughput(m: PortfolioModel, t: Terms, p, key: Key, year: int, future: int
             for form, coef in _yields(m, p, e, m.inputs.heavy_other_mixed):
                 t.balance[(p.site_id, form, e, o, year)].append((x, coef))
             if p.opex_usd_per_t:
-                t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD * weight))
+                t.operating_cost(x, p.opex_usd_per_t / USD_PER_MUSD * weight, future, probability)
     return capacity
 
 
@@ -244,7 +257,7 @@ def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], 
     t.capacity[(p.site_id, p.technology_id, year)].append((d, 1.0))
     per_t = usd_per_t + p.opex_usd_per_t
     if per_t:
-        t.annual_cost_musd.append((d, per_t / USD_PER_MUSD * (m.inputs.timeline.weight[year] * probability)))
+        t.operating_cost(d, per_t / USD_PER_MUSD * m.inputs.timeline.weight[year], future, probability)
     for e, share in shares.items():
         if share:
             for form, coef in _yields(m, p, e, f.heavy_other_fraction):
@@ -303,14 +316,14 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
             t.spend_musd.append((yd, o.federal_usd / USD_PER_MUSD, d))
             # its yearly costs run from its first output (always, in a one-year model)
             running = [year for year in inputs.years if year >= d + lead]
-            t.annual_cost_musd += _yearly(m, yd, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running)
+            t.capital_cost(_yearly(m, yd, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running))
             for i, future in enumerate(futures):
                 for year in inputs.years:
                     share = future.timeline.option_share[(o.option_id, d, year)]
                     added[i][(o.feedstock_id, year)].append((xd, -share))
                     if o.opex_usd_per_t and year in running:
-                        t.annual_cost_musd.append((xd, share * o.opex_usd_per_t / USD_PER_MUSD
-                                                   * (timeline.weight[year] * future.probability)))
+                        t.operating_cost(xd, share * o.opex_usd_per_t / USD_PER_MUSD * timeline.weight[year], i,
+                                         future.probability)
     for i, future in enumerate(futures):
         for k, year in sorted(added[i], key=lambda ky: (ky[1], ky[0])):
             u = m.at(year, i).feed_use[k]
@@ -335,7 +348,7 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
     for i, future in enumerate(m.inputs.future_list):
         tf = t.at(i)
         for year in m.inputs.years:
-            at, weight = m.at(year, i), m.inputs.timeline.weight[year] * future.probability
+            at, weight = m.at(year, i), m.inputs.timeline.weight[year]
             for a in t.intermediate_arcs:
                 for e in ELEMENTS:
                     for o in m.inputs.origins:
@@ -344,7 +357,7 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
                             m.named(_slug("ship", len(at.shipment), *key), year, i), 0)
                         tf.balance[(a.from_site, a.form, e, o, year)].append((s, -1.0))
                         tf.balance[(a.to_site, a.form, e, o, year)].append((s, 1.0))
-                        t.annual_cost_musd.append((s, a.usd_per_t / USD_PER_MUSD * weight))
+                        t.operating_cost(s, a.usd_per_t / USD_PER_MUSD * weight, i, future.probability)
 
 
 def build_deliveries(m: PortfolioModel, t: Terms) -> None:
@@ -382,7 +395,6 @@ def build_demand(m: PortfolioModel, t: Terms) -> None:
         tf, timeline = t.at(n), future.timeline
         for year in inputs.years:
             at, weight = m.at(year, n), inputs.timeline.weight[year]
-            expected = weight * future.probability
             for (e, form), demand in timeline.demand_t[year].items():
                 c = m.prob.add_variable(m.named(_slug("credited", e, form), year, n), 0)
                 i = m.prob.add_variable(m.named(_slug("imports", e, form), year, n), 0,
@@ -392,11 +404,11 @@ def build_demand(m: PortfolioModel, t: Terms) -> None:
                 m.row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in tf.delivered[(e, form, year)])],
                       "<=", 0.0, year, n)
                 m.row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand, year, n)
-                t.weighted.append((c, inputs.weights[e] * expected))
+                t.weighted.append((c, inputs.weights[e] * weight * future.probability))
                 t.weighted_by_future[n].append((c, inputs.weights[e] * weight))
                 tf.credited_by_element[(e, year)].append((c, 1.0))
-                t.annual_cost_musd.append((i, inputs.price_usd_per_t[e] / USD_PER_MUSD * expected))
-                t.annual_cost_musd.append((u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD * expected))
+                t.operating_cost(i, inputs.price_usd_per_t[e] / USD_PER_MUSD * weight, n, future.probability)
+                t.operating_cost(u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD * weight, n, future.probability)
 
 
 def build_budget(m: PortfolioModel, t: Terms) -> None:
@@ -448,11 +460,34 @@ def build_objectives(m: PortfolioModel, t: Terms) -> None:
         m.objectives[f"weighted_supply_f{i}"] = t.weighted_by_future[i]
     if m.inputs.futures and m.inputs.cvar_weight > 0 and m.objective == "max_weighted_supply":
         _cvar(m, t, "net_weighted_supply" if floor > 0 else "weighted_supply")
+    if m.inputs.regret_optima:
+        _regret(m, t)
     m.objectives["tie_break"] = [(v, TIE_BREAK_MUSD * _tie_break_weight(v.name)) for v in m.prob.variables()]
     foreign = m.inputs.feeds.loc[m.inputs.feeds["origin_class"] == "foreign", "feedstock_id"]
     for i in range(len(futures)):
         for year in m.inputs.years:
             m.objectives["tie_break"] += [(m.at(year, i).feed_use[k], FOREIGN_FEED_TIE_MUSD) for k in foreign]
+
+
+def future_value(m: PortfolioModel, t: Terms, future: int) -> Pairs:
+    """A future's own value of the first stage's objective proper: its weighted supply (less the
+    value floor's charge) or its annual cost (first-stage cost plus its operating cost)."""
+    if m.objective == "min_cost":
+        return t.first_stage_cost_musd + t.cost_by_future[future]
+    floor = m.inputs.min_value_per_musd
+    charge = [(v, -floor * c) for v, c in t.budget_musd] if floor > 0 else []
+    return t.weighted_by_future[future] + charge
+
+
+def _regret(m: PortfolioModel, t: Terms) -> None:
+    """max_regret R >= each future's shortfall from its own optimum z_f (inputs.regret_optima):
+    regret[f]: R + V_f >= z_f (supply), R - V_f >= -z_f (cost). Its stage comes first."""
+    r = m.prob.add_variable("max_regret", 0)
+    sign = -1.0 if m.objective == "min_cost" else 1.0
+    for i, (future, z) in enumerate(zip(m.inputs.future_list, m.inputs.regret_optima)):
+        m.row("regret", (future.name,), [(r, 1.0), *((v, sign * c) for v, c in future_value(m, t, i))], ">=",
+              sign * z)
+    m.objectives["max_regret"] = [(r, 1.0)]
 
 
 def _cvar(m: PortfolioModel, t: Terms, expected: str) -> None:

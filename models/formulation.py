@@ -105,6 +105,12 @@ class PortfolioModel:
 
     @property
     def stages(self) -> tuple[tuple[str, str], ...]:
+        if "max_regret" in self.objectives:  # minimax regret first, then the expected objective
+            return (("max_regret", "min"), *self._expected_stages)
+        return self._expected_stages
+
+    @property
+    def _expected_stages(self) -> tuple[tuple[str, str], ...]:
         if "risk_adjusted_supply" in self.objectives:
             return (("risk_adjusted_supply", "max"), *STAGES[self.objective][1:])
         if self.objective == "max_weighted_supply" and self.inputs.min_value_per_musd > 0:

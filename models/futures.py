@@ -83,6 +83,10 @@ class FutureValues:
     reference_plan: dict[str, float]  # future -> its result with the first future's plan fixed
     probability: dict[str, float]
     stochastic_plan: dict[str, float]  # future -> its result with the stochastic plan fixed
+    # minimax regret (settings.regret): plan -> future -> its result with that plan fixed; the plans
+    # are each future's own ("own:<future>"), "stochastic" and "minimax_regret"
+    plan_results: dict[str, dict[str, float]] | None = None
+    minimax_regret: float | None = None  # the minimax-regret plan's largest regret
 
     def expected(self, values: dict[str, float]) -> float:
         return sum(self.probability[f] * v for f, v in values.items())
@@ -147,7 +151,7 @@ def evaluate(catalog: Catalog, settings: ModelSettings, pipeline) -> FutureValue
     from models.pipeline import Pipeline  # models.pipeline imports this module's callers
 
     stage, sense = pipeline.model.stages[0]
-    stochastic_plan = plan_of(pipeline.model)
+    plans_to_try = {"stochastic": plan_of(pipeline.model)}
     alone_runs = {}
     own, plans = {}, {}
     for future in settings.futures:
@@ -157,19 +161,41 @@ def evaluate(catalog: Catalog, settings: ModelSettings, pipeline) -> FutureValue
             raise ValueError(f"future {future.name} alone ended {solution.status}")
         own[future.name] = solution.stage_values[stage]
         plans[future.name] = plan_of(run.model)
-    reference = plans[settings.futures[0].name]
-    with_reference, with_stochastic = {}, {}
+    first = settings.futures[0].name
+    mm = None
+    if settings.regret:
+        plans_to_try.update({f"own:{name}": plan for name, plan in plans.items()})
+        mm = minimax_regret(pipeline.model, [own[f.name] for f in settings.futures])
+        plans_to_try["minimax_regret"] = plan_of(mm.model)
+    else:
+        plans_to_try[f"own:{first}"] = plans[first]
+    results: dict[str, dict[str, float]] = {name: {} for name in plans_to_try}
     for future in settings.futures:
         run = alone_runs[future.name]
         bounds = plan_bounds(run.model)
-        for plan, out in ((stochastic_plan, with_stochastic), (reference, with_reference)):
+        for name, plan in plans_to_try.items():
             fix_plan(run, plan, bounds)
             solution = run.solve()
             if not solution.optimal:
                 raise ValueError(f"future {future.name} with a fixed plan ended {solution.status}")
-            out[future.name] = solution.stage_values[stage]
-    return FutureValues(stage, sense, pipeline.solution.stage_values[stage], own, with_reference,
-                        {f.name: float(f.probability) for f in settings.futures}, with_stochastic)
+            results[name][future.name] = solution.stage_values[stage]
+    return FutureValues(stage, sense, pipeline.solution.stage_values[stage], own, results[f"own:{first}"],
+                        {f.name: float(f.probability) for f in settings.futures}, results["stochastic"],
+                        results if settings.regret else None,
+                        mm.solution.stage_values["max_regret"] if mm is not None else None)
+
+
+def minimax_regret(model, optima: list[float]):
+    """The extensive form again, with each future's own optimum as data: the plan minimising
+    the largest shortfall from them (then the expected objective, as the stages always do)."""
+    from models.formulation import build_model
+    from models.pipeline import Pipeline
+
+    run = Pipeline(build_model(replace(model.inputs, regret_optima=tuple(optima)), model.objective))
+    solution = run.solve()
+    if not solution.optimal:
+        raise ValueError(f"the minimax-regret plan ended {solution.status}")
+    return run
 
 
 ELEMENTS_BY_FUTURE_COLUMNS = ["future", "probability", "year", "element", "demand_t", "credited_t", "imports_t",
@@ -215,16 +241,33 @@ def futures_table(model, values: FutureValues, by_future: pd.DataFrame, unit: st
     return pd.DataFrame(rows, columns=FUTURES_COLUMNS)
 
 
+REGRET_COLUMNS = ["plan", "future", "probability", "value", "regret", "value_unit"]
+
+
+def regret_table(values: FutureValues, unit: str) -> pd.DataFrame:
+    """Future x plan (settings.regret): each future's own plan, the stochastic plan and the
+    minimax-regret plan, each fixed in each future with operation re-solved: its value there and
+    its regret (shortfall from that future's own optimum)."""
+    if values.plan_results is None:
+        return pd.DataFrame(columns=REGRET_COLUMNS)
+    rows = [(plan, future, values.probability[future], value, values.regret(future, value), unit)
+            for plan, by_future in values.plan_results.items() for future, value in by_future.items()]
+    return pd.DataFrame(rows, columns=REGRET_COLUMNS)
+
+
 def summary_fields(values: FutureValues, unit: str) -> dict:
     """summary.json's "futures": the stochastic optimum and what it is worth, in the first stage's unit."""
     r = lambda x: round(x, 6) + 0.0  # noqa: E731
     return {"stage": values.stage, "unit": unit, "reference_future": next(iter(values.probability)),
             "probability": dict(values.probability), "stochastic_optimum": r(values.stochastic),
             "expected_own_optimum": r(values.expected(values.own_optimum)),
-            "expected_reference_plan": r(values.eev), "evpi": r(values.evpi), "vss": r(values.vss)}
+            "expected_reference_plan": r(values.eev), "evpi": r(values.evpi), "vss": r(values.vss),
+            "stochastic_max_regret": r(max(values.regret(f, v) for f, v in values.stochastic_plan.items())),
+            **({"minimax_regret": r(max(values.regret(f, v) for f, v in values.plan_results["minimax_regret"].items()))}
+               if values.plan_results is not None else {})}
 
 
-def tables(catalog: Catalog, settings: ModelSettings, pipeline) -> tuple[pd.DataFrame, pd.DataFrame, dict] | None:
+def tables(catalog: Catalog, settings: ModelSettings, pipeline) -> tuple | None:
     """elements_by_future, futures and summary.json's "futures" of a solved stochastic run (None
     unless solved); read before anything re-solves the pipeline's model."""
     from models.result import _tidy
@@ -236,9 +279,10 @@ def tables(catalog: Catalog, settings: ModelSettings, pipeline) -> tuple[pd.Data
     values = evaluate(catalog, settings, pipeline)
     unit = OBJECTIVE_UNITS[values.stage]
     return (_tidy(by_future), _tidy(futures_table(pipeline.model, values, by_future, unit)),
-            summary_fields(values, unit))
+            _tidy(regret_table(values, unit)), summary_fields(values, unit))
 
 
-def with_tables(result, by_future: pd.DataFrame, table: pd.DataFrame, fields: dict):
+def with_tables(result, by_future: pd.DataFrame, table: pd.DataFrame, regret: pd.DataFrame, fields: dict):
     """The run's result with its futures' tables and summary."""
-    return replace(result, elements_by_future=by_future, futures=table, summary=replace(result.summary, futures=fields))
+    return replace(result, elements_by_future=by_future, futures=table, regret=regret,
+                   summary=replace(result.summary, futures=fields))

@@ -81,6 +81,7 @@ class ModelInputs:
     futures: tuple = ()
     cvar_alpha: float = 0.0
     cvar_weight: float = 0.0
+    regret_optima: tuple = ()  # minimax regret (models/futures.py): each future's own optimum, in order
 
     @property
     def future_list(self) -> tuple:

@@ -64,6 +64,7 @@ class PortfolioResult:
     # runs with futures only (empty otherwise): models/futures.py
     elements_by_future: pd.DataFrame = field(default_factory=pd.DataFrame)
     futures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regret: pd.DataFrame = field(default_factory=pd.DataFrame)  # with regret = true
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -117,6 +117,7 @@ class ModelSettings:
     futures: tuple[Future, ...] = ()
     cvar_alpha: float = 0.0
     cvar_weight: float = 0.0
+    regret: bool = False  # also the minimax-regret plan and the regret table (futures only)
 
     @property
     def planning_years(self) -> tuple[int, ...]:

@@ -19,7 +19,8 @@ DECIMALS = 6
 OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "net_weighted_supply": "weighted t/yr net of the value floor",
                    "annual_cost": "$M/yr",
                    "risk_adjusted_supply": "weighted t/yr, (1 - cvar_weight) x expected + cvar_weight x CVaR",
-                   "max_import_reliance": "share of demand"}
+                   "max_import_reliance": "share of demand",
+                   "max_regret": "largest shortfall from a future's own optimum, in the expected stage's unit"}
 # A proposal evaluated as fixed capacity: the budget row's shadow price would only say
 # that plants already fixed cost nothing more.
 FIXED_CAPACITY_TEXT = "Capacities are fixed as proposed: more federal money buys nothing in this evaluation."

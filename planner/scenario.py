@@ -165,6 +165,7 @@ class Scenario:
                           for name, table in v.get("futures", {}).items()),
             cvar_alpha=float(self.value("cvar_alpha")),
             cvar_weight=float(self.value("cvar_weight")),
+            regret=bool(self.value("regret")),
         )
 
     def to_dict(self) -> dict:
@@ -190,7 +191,7 @@ class Scenario:
             **({"futures": {f.name: {"probability": f.probability, **{k: list(x) if isinstance(x, tuple) else x
                                                                        for k, x in f.changes}}
                             for f in s.futures},
-                "cvar_alpha": s.cvar_alpha, "cvar_weight": s.cvar_weight} if s.futures else {}),
+                "cvar_alpha": s.cvar_alpha, "cvar_weight": s.cvar_weight, "regret": s.regret} if s.futures else {}),
         }
 
 
@@ -568,6 +569,11 @@ def _future_problems(scenario: Scenario, catalog: Catalog, file: str, cases: lis
     if futures and scenario.value("cvar_weight") > 0 and scenario.value("objective") != "max_weighted_supply":
         problems.append(_problem(file, "cvar_weight", scenario.value("cvar_weight"),
                                  "0 unless objective is max_weighted_supply (the risk term is on weighted supply)"))
+    if scenario.values.get("regret") and not futures:
+        problems.append(_problem(file, "regret", True, "false unless the scenario declares [futures]"))
+    if futures and scenario.value("regret") and scenario.value("objective") not in ("max_weighted_supply", "min_cost"):
+        problems.append(_problem(file, "regret", True, "false unless objective is max_weighted_supply or min_cost "
+                                 "(regret is a shortfall in weighted supply or cost)"))
     known = {"exclude_feedstocks": sorted(catalog.feedstocks["feedstock_id"]),
              "failed_options": sorted(catalog.feed_options["option_id"])}
     for name, table in futures.items():

@@ -155,3 +155,30 @@ failed_options = ["no-such-option"]
     ]
     assert _problems(tmp_path, "cvar_weight = 0.5\n", shipped_catalog) == [
         "F, key cvar_weight: got '0.5', expected 0 unless the scenario declares [futures]"]
+
+
+def test_minimax_regret_hand_case(cheap_catalog):
+    """With n t of Nd from the plant (0..100), truce costs 10 + 0.1 n (regret 0.1 n) and the cut
+    100 - 0.8 n (regret 80 - 0.8 n). The largest regret is least where they meet: n = 800/9,
+    a plant of 1600/9 t/yr input, regret 80/9 in both futures. Each future's own plan and the
+    stochastic plan (n = 100) are each worse somewhere: 80 (truce plan, in the cut), 10."""
+    settings = ModelSettings(objective="min_cost", futures=TWO_FUTURES, regret=True)
+    pipeline = _solve(cheap_catalog, settings)
+    values = futures.evaluate(cheap_catalog, settings, pipeline)
+    regret = futures.regret_table(values, "$M/yr").set_index(["plan", "future"])["regret"]
+    assert regret.to_dict() == pytest.approx({
+        ("stochastic", "truce"): 10.0, ("stochastic", "cut"): 0.0,
+        ("own:truce", "truce"): 0.0, ("own:truce", "cut"): 80.0,
+        ("own:cut", "truce"): 10.0, ("own:cut", "cut"): 0.0,
+        ("minimax_regret", "truce"): 80 / 9, ("minimax_regret", "cut"): 80 / 9}, abs=1e-5)
+    # the expected-cost stage after it may use the 1e-7 relative slack granted to the regret
+    # (8.9e-7 $M/yr, i.e. 8.9e-6 t of Nd more), hence 1e-5 rather than 1e-6 above
+    assert values.minimax_regret == pytest.approx(80 / 9, abs=1e-5)
+    mm = futures.minimax_regret(pipeline.model, [values.own_optimum["truce"], values.own_optimum["cut"]])
+    assert mm.model.new_capacity[("mine", "sx")].varValue == pytest.approx(1600 / 9, abs=1e-4)
+    assert mm.solution.stage_values["max_regret"] == pytest.approx(80 / 9, abs=1e-9)
+
+
+def test_regret_needs_futures(tmp_path, shipped_catalog):
+    assert _problems(tmp_path, "regret = true\n", shipped_catalog) == [
+        "F, key regret: got 'True', expected false unless the scenario declares [futures]"]

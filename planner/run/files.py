@@ -14,7 +14,7 @@ from planner.outputs.tables import write_csv
 from sites import Catalog
 
 YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv")  # multi-year runs only
-FUTURE_FILES = ("elements_by_future.csv", "futures.csv")  # runs with futures only
+FUTURE_FILES = ("elements_by_future.csv", "futures.csv", "regret.csv")  # runs with futures only
 TABLE_FILES = {
     "capacity.csv": "capacity",
     "elements.csv": "elements",

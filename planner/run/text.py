@@ -114,6 +114,9 @@ def future_lines(run: Run) -> list[str]:
     lines.append(f"  EVPI {values['evpi']:,.3f} {unit}: what knowing the future before funding would add, in expectation.")
     lines.append(f"  VSS {values['vss']:,.3f} {unit}: what this plan adds, in expectation, over funding the plan "
                  f"that is best if {reference} is sure.")
+    if "minimax_regret" in values:
+        lines.append(f"  Largest regret (regret.csv): this plan {values['stochastic_max_regret']:,.3f}, the minimax-regret "
+                     f"plan {values['minimax_regret']:,.3f} {unit}.")
     return [*lines, ""]
 
 
