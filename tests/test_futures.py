@@ -182,3 +182,20 @@ def test_minimax_regret_hand_case(cheap_catalog):
 def test_regret_needs_futures(tmp_path, shipped_catalog):
     assert _problems(tmp_path, "regret = true\n", shipped_catalog) == [
         "F, key regret: got 'True', expected false unless the scenario declares [futures]"]
+
+
+def test_cvar_hand_case(tmp_path):
+    """ONE_MINE at $10M: 200 t/yr of plant, 100 t Nd (W = 100) unless the mine's feed fails
+    (future "dry", p = 0.25, W = 0). CVaR at α = 0.5 is the mean of the worst half by
+    probability: (0.25 x 0 + 0.25 x 100) / 0.5 = 50; expected 75; with λ = 0.5 the first stage
+    is 0.5 x 75 + 0.5 x 50 = 62.5, reached at η = 100 (the value-at-risk level)."""
+    catalog = load_catalog(f.write_catalog(tmp_path / "catalog", **f.ONE_MINE))
+    settings = ModelSettings(budget_usd=10e6, cvar_alpha=0.5, cvar_weight=0.5, futures=(
+        Future("wet", 0.75), Future("dry", 0.25, (("exclude_feedstocks", ("conc",)),))))
+    pipeline = _solve(catalog, settings)
+    values = pipeline.solution.stage_values
+    assert pipeline.model.stages[0] == ("risk_adjusted_supply", "max")
+    assert values["risk_adjusted_supply"] == pytest.approx(62.5, abs=1e-6)
+    # η only matters to the first stage: the cost stage may move it within that stage's 1e-7 slack
+    assert pipeline.model.cvar_threshold.varValue == pytest.approx(100.0, abs=1e-4)
+    assert pipeline.model.weighted_supply() == pytest.approx(75.0, abs=1e-6)  # the expectation
