@@ -199,3 +199,14 @@ def test_cvar_hand_case(tmp_path):
     # η only matters to the first stage: the cost stage may move it within that stage's 1e-7 slack
     assert pipeline.model.cvar_threshold.varValue == pytest.approx(100.0, abs=1e-4)
     assert pipeline.model.weighted_supply() == pytest.approx(75.0, abs=1e-6)  # the expectation
+
+
+def test_import_case_year_keeps_the_scenarios_imports_before_it(cheap_catalog):
+    """Years 2028 and 2030; the cut from 2030: its future imports 100 t in 2028 and none in 2030,
+    the truce 100 t in both."""
+    cut = Future("cut", P_CUT, (("import_case", "cut"), ("import_case_year", 2030)))
+    from models import build_model, prepare
+    settings = ModelSettings(objective="min_cost", years=(2028, 2030), futures=(TWO_FUTURES[0], cut))
+    model = build_model(prepare(cheap_catalog, settings), settings.objective)
+    bounds = {(i, y): model.at(y, i).imports[("Nd", "oxide")].upBound for i in range(2) for y in (2028, 2030)}
+    assert bounds == {(0, 2028): 100.0, (0, 2030): 100.0, (1, 2028): 100.0, (1, 2030): 0.0}
