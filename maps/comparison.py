@@ -13,18 +13,15 @@ import math
 import folium
 
 from maps import legend, numbers, style
-from maps.basemap import REGION_BOUNDS
-from maps.controls import Legend, RegionButtons
 from maps.escape import css_token, text
+from maps.labels import short_label
 from maps.lookup import CatalogIndex
-from maps.render import base_map
+from maps.render import finish, far_insets, base_map
 
 PORTFOLIO_COLOURS = ["#1f5fa8", "#c0392b", "#2e8b3a", "#7b3fa0", "#e67e22", "#19a3b8", "#8b5a2b", "#d4ac0d",
                      "#ff69b4", "#5d6d7e"]
 RING_GAP_PX = 3.0  # between neighbouring circles on a site's ring
 POPUP_WIDTH = 420
-FIT_PADDING = (40, 40)
-FIT_MAX_ZOOM = 7
 
 
 def portfolio_colours(names) -> dict[str, str]:
@@ -94,6 +91,7 @@ def render_comparison_map(results: dict, catalog, *, web_tiles: bool = False) ->
             at_site.setdefault(str(row["site_id"]), []).append((name, row))
 
     m = base_map(web_tiles)  # the result map's base, so both look alike
+    reach: dict[str, float] = {}  # site -> how far its circles reach right of the site (px)
     groups = {name: folium.FeatureGroup(name=text(f"Portfolio: {name}"), show=True) for name in results}
     anchors = folium.FeatureGroup(name=text("Sites in any portfolio"), show=True)
     for site_id in sorted(at_site):
@@ -101,7 +99,9 @@ def render_comparison_map(results: dict, catalog, *, web_tiles: bool = False) ->
         site_name = index.sites[site_id].get("name") or site_id
         entries = at_site[site_id]
         radii = [style.plant_radius(float(row["new_tpa"]), largest) for _, row in entries]
-        for (name, row), radius, (dx, dy) in zip(entries, radii, ring_offsets(radii)):
+        offsets = ring_offsets(radii)
+        reach[site_id] = round(max(dx + r for r, (dx, _) in zip(radii, offsets)), 2)
+        for (name, row), radius, (dx, dy) in zip(entries, radii, offsets):
             portfolio = getattr(results[name], "portfolio", None)
             projects = None
             if portfolio is not None and len(portfolio):
@@ -128,17 +128,11 @@ def render_comparison_map(results: dict, catalog, *, web_tiles: bool = False) ->
         group.add_to(m)
     anchors.add_to(m)
 
-    points = [index.location(s) for s in at_site]
-    views = list(REGION_BOUNDS.items())
-    if points:
-        fit = [[min(p[0] for p in points), min(p[1] for p in points)],
-               [max(p[0] for p in points), max(p[1] for p in points)]]
-        views.insert(0, ("Plants", fit))
-    else:
-        fit = REGION_BOUNDS["Lower 48"]
-    m.fit_bounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
-    RegionButtons(views).add_to(m)
     summaries = {name: getattr(r, "summary", None) for name, r in results.items()}
-    Legend(_legend(colours, summaries, largest)).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    return m
+    # labels: sites by the new capacity built there (all portfolios), largest first
+    built = {s: sum(float(row["new_tpa"]) for _, row in entries) for s, entries in at_site.items()}
+    labels = [[*index.location(s), short_label(s, index.sites[s].get("name")), reach[s]]
+              for s in sorted(built, key=lambda s: (-built[s], s))]
+    insets = far_insets(index, {s: ("#111111", 4.0, "#111111") for s in at_site}, [])
+    return finish(m, "Plants", [index.location(s) for s in at_site], _legend(colours, summaries, largest),
+                   labels, insets)

@@ -19,7 +19,8 @@ def _swatch(colour: str, label: str, ring: bool = False) -> str:
 def _line(colour: str, label: str) -> str:
     return (
         "<div class='ree-legend-item'><svg width='22' height='10' style='vertical-align:middle'>"
-        f"<line x1='1' y1='5' x2='21' y2='5' stroke='{colour}' stroke-width='3' stroke-dasharray='5 3'/></svg> "
+        f"<line x1='1' y1='5' x2='15' y2='5' stroke='{colour}' stroke-width='3' stroke-dasharray='5 3'/>"
+        f"<polygon points='14,1 21,5 14,9' fill='{colour}'/></svg> "
         f"{text(label)}</div>"
     )
 
@@ -57,7 +58,7 @@ def kinds(kinds_present: list[str]) -> str:
 
 def forms(forms_present: list[str]) -> str:
     items = [_line(style.FORM_COLOURS.get(f, style.DEFAULT_FORM_COLOUR), f"{f} shipments") for f in forms_present]
-    return _section("Flows (width by tonnes)", items)
+    return _section("Flows (width by tonnes, arrowheads point downstream)", items)
 
 
 def _objective(value) -> str:

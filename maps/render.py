@@ -13,9 +13,12 @@ import folium
 import pandas as pd
 
 from maps import legend, numbers, style
+from maps.arrows import ARROW_SPACING_PX, INSET_ARROW_SPACING_PX, FlowArrows
 from maps.basemap import REGION_BOUNDS, states_geojson
 from maps.controls import Legend, PageStyle, PlantOffsets, RegionButtons
 from maps.escape import css_token, text
+from maps.inset import Insets, far_region, in_lower48, region_bounds
+from maps.labels import SiteLabels, short_label
 from maps.lookup import CatalogIndex
 from maps.popups import plant_popup, site_popup
 
@@ -94,8 +97,10 @@ def _rows_for(frame: pd.DataFrame | None, site_id: str) -> pd.DataFrame | None:
     return frame[frame["site_id"].astype(str) == site_id]
 
 
-def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours) -> None:
+def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours) -> dict[str, dict]:
+    """Returns, per site, what labels and insets need: capacity, half width (px), colour, radius."""
     group = folium.FeatureGroup(name=text("Built plants"), show=True)
+    drawn = {}
     largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
     for site_id, rows in capacity.groupby("site_id", sort=True):
         site_id = str(site_id)
@@ -106,6 +111,8 @@ def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours
         site_production = _rows_for(production, site_id)
         site_portfolio = _rows_for(portfolio, site_id)
         site_name = index.sites.get(site_id, {}).get("name") or rows["site_name"].iloc[0]
+        drawn[site_id] = {"tpa": float(rows["total_tpa"].sum()), "half_width": round(offsets[-1] + radii[-1], 2),
+                          "colour": colours[str(rows["technology"].iloc[0])], "radius": radii[0]}
         for row, radius, dx in zip(rows.to_dict("records"), radii, offsets):
             tech = str(row["technology"])
             marker = folium.CircleMarker(
@@ -131,10 +138,11 @@ def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours
                 marker.options["offsetPx"] = [dx, 0]
             marker.add_to(group)
     group.add_to(m)
+    return drawn
 
 
-def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[str]:
-    """One line per (from, to, form); returns the forms drawn, for the legend."""
+def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[tuple[str, str, str, float]]:
+    """One line per (from, to, form), with arrowheads; returns (from, to, form, weight) per line."""
     group = folium.FeatureGroup(name=text("Flows between sites"), show=True)
     flows = flows[flows["from_site"].astype(str) != flows["to_site"].astype(str)]
     known = flows["from_site"].astype(str).isin(index.sites) & flows["to_site"].astype(str).isin(index.sites)
@@ -153,20 +161,24 @@ def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[str]:
             + "".join(f"<br>{text(el)}: {numbers.tonnes(t)} t" for el, t in per_element.items())
             + (f"<br>{numbers.tonnes(distance)} km" if distance is not None else "")
         )
+        weight = style.flow_weight(tonnes, largest)
         line = folium.PolyLine(
             [index.location(str(origin)), index.location(str(destination))],
             color=style.FORM_COLOURS.get(str(form), style.DEFAULT_FORM_COLOUR),
-            weight=style.flow_weight(tonnes, largest),
+            weight=weight,
             opacity=0.85,
             dash_array=style.FLOW_DASH,
             class_name=f"ree-flow ree-form-{css_token(form)}",
             tooltip=folium.Tooltip(label, sticky=True),
         )
         line.options["pane"] = "ree-flows"
+        line.options["flowArrows"] = True  # maps/arrows.py draws its arrowheads
         line.add_to(group)
-        drawn.append(str(form))
+        drawn.append((str(origin), str(destination), str(form), weight))
     group.add_to(m)
-    return sorted(set(drawn))
+    if drawn:
+        FlowArrows(ARROW_SPACING_PX).add_to(m)
+    return drawn
 
 
 DEVELOPED_COLOUR = "#8c2d04"  # dark orange: feed bought with federal money
@@ -201,15 +213,55 @@ def _bounds(points: list[tuple[float, float]]) -> list[list[float]]:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def _finish(m, fit_label: str, fit_points, legend_html: str) -> folium.Map:
+def far_insets(index: CatalogIndex, sites: dict[str, tuple[str, float, str]], lines) -> list[dict]:
+    """One inset per far region holding a drawn site or a flow end. sites: site_id ->
+    (colour, radius, fill colour) as drawn; lines: (from, to, form, weight)."""
+    far: dict[str, list[str]] = {}
+    ends = {s for line in lines for s in line[:2]}
+    for site_id in sorted(set(sites) | ends):
+        point = index.location(site_id)
+        if not in_lower48(point):
+            far.setdefault(far_region(point), []).append(site_id)
+    insets = []
+    for name in sorted(far, key=lambda n: list(REGION_BOUNDS).index(n) if n in REGION_BOUNDS else len(REGION_BOUNDS)):
+        members = far[name]
+        rows = []
+        for site_id in members:
+            kind = str(index.sites[site_id].get("kind"))
+            colour, radius, fill = sites.get(site_id) or (style.KIND_COLOURS.get(kind, "#777777"), style.SITE_RADIUS,
+                                                          style.KIND_COLOURS.get(kind, "#777777"))
+            lat, lon = index.location(site_id)
+            rows.append([lat, lon, short_label(site_id, index.sites[site_id].get("name")), colour,
+                         min(radius, 10.0), fill])
+        flows = [[list(index.location(a)), list(index.location(b)),
+                  style.FORM_COLOURS.get(form, style.DEFAULT_FORM_COLOUR), weight]
+                 for a, b, form, weight in lines if a in members or b in members]
+        insets.append({"name": name, "bounds": region_bounds(name, [index.location(s) for s in members]),
+                       "sites": rows, "flows": flows})
+    return insets
+
+
+def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()) -> folium.Map:
+    """Fit the view to fit_points in the lower 48 (far ones go to insets), then the labels,
+    buttons, insets, legend and layer control."""
     views = [(name, bounds) for name, bounds in REGION_BOUNDS.items()]
+    fit_points = [p for p in fit_points if in_lower48(p)] or list(fit_points)
     if fit_points:
         fit = _bounds(fit_points)
         views.insert(0, (fit_label, fit))
     else:
         fit = REGION_BOUNDS["Lower 48"]
-    m.fit_bounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    opening = folium.map.FitBounds(fit, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    # no zoom animation on opening: labels, screenshots and the printed memo see the settled view
+    opening.options["animate"] = False
+    opening.add_to(m)
+    if labels:
+        SiteLabels(list(labels)).add_to(m)
     RegionButtons(views).add_to(m)
+    if insets:
+        fitted = {"bounds": fit, "points": [list(p) for p in fit_points], "padding": list(FIT_PADDING),
+                  "maxZoom": FIT_MAX_ZOOM, "margin": style.PLANT_RADIUS_MAX}
+        Insets(list(insets), style.FLOW_DASH, INSET_ARROW_SPACING_PX, fitted).add_to(m)
     Legend(legend_html).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
@@ -220,9 +272,14 @@ def render_catalog_map(catalog, *, web_tiles: bool = False) -> folium.Map:
     index = CatalogIndex.of(catalog)
     m = base_map(web_tiles)
     _add_sites(m, index, show_candidates=True)
-    lower48 = [index.location(s) for s, row in index.sites.items() if row.get("state") not in ("AK", "HI", "PR")]
     body = legend.kinds(_kinds_in(index))
-    return _finish(m, "All sites", lower48 or [index.location(s) for s in index.sites], body)
+    # sites with existing capacity first (the ones readers look for), then by name
+    order = sorted(index.sites, key=lambda s: (-sum(index.existing.get(s, {}).values()), s))
+    labels = [[*index.location(s), short_label(s, index.sites[s].get("name")), style.SITE_RADIUS + 1] for s in order]
+    drawn = {s: (style.KIND_COLOURS.get(str(row.get("kind")), "#777777"), style.SITE_RADIUS,
+                 style.KIND_COLOURS.get(str(row.get("kind")), "#777777")) for s, row in index.sites.items()}
+    insets = far_insets(index, drawn, [])
+    return finish(m, "All sites", [index.location(s) for s in index.sites], body, labels, insets)
 
 
 def _legend_values(summary) -> dict:
@@ -247,9 +304,10 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
 
     m = base_map(web_tiles)
     _add_sites(m, index, show_candidates=False)
-    forms = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
+    lines = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
+    forms = sorted({line[2] for line in lines})
     colours = style.technology_colours(capacity["technology"].astype(str))
-    _add_plants(m, capacity, production, portfolio, index, colours)
+    plants = _add_plants(m, capacity, production, portfolio, index, colours)
     _add_developed(m, getattr(result, "feed_options", None), index)
 
     largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
@@ -260,5 +318,11 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
         + legend.forms(forms)
         + legend.kinds(_kinds_in(index))
     )
-    plants = [index.location(str(s)) for s in capacity["site_id"].unique()]
-    return _finish(m, "Plants", plants, body)
+    # labels: plant sites, largest first, then the demand sites (magnet makers) drawn as rings
+    order = sorted(plants, key=lambda s: (-plants[s]["tpa"], s))
+    demand = sorted(s for s, row in index.sites.items() if str(row.get("kind")) == "magnet" and s not in plants)
+    labels = [[*index.location(s), short_label(s, index.sites[s].get("name")), plants[s]["half_width"]] for s in order]
+    labels += [[*index.location(s), short_label(s, index.sites[s].get("name")), style.SITE_RADIUS + 2] for s in demand]
+    drawn = {s: ("#222222", p["radius"], p["colour"]) for s, p in plants.items()}
+    insets = far_insets(index, drawn, lines)
+    return finish(m, "Plants", [index.location(s) for s in plants], body, labels, insets)

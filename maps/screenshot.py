@@ -1,4 +1,5 @@
-"""PNG snapshot of a saved map, for reports (`ree-planner map RUN_DIR --png FILE`)."""
+"""PNG snapshot of a saved map or page, for reports (`ree-planner map RUN_DIR --png FILE`; a
+memo or award board .html works too)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,19 @@ def offline_page(html_path, width: int, height: int) -> Iterator:
             browser.close()
 
 
+def wait_for_maps(page) -> None:
+    """Until Leaflet has loaded in every frame that holds a map (the page itself for a map,
+    the srcdoc frame for the memo); a page without a map (the award board) does not wait."""
+    for frame in page.frames:
+        frame.wait_for_function("() => !document.querySelector('.folium-map') || window.L !== undefined")
+
+
 def screenshot(html_path, png_path, width: int = 1400, height: int = 900) -> Path:
     """Open `html_path` offline in headless Chromium and save a `width` x `height` PNG."""
     png_path = Path(png_path)
     png_path.parent.mkdir(parents=True, exist_ok=True)
     with offline_page(html_path, width, height) as page:
-        page.wait_for_function("() => window.L !== undefined")
+        wait_for_maps(page)
         page.wait_for_timeout(SETTLE_MS)
         png = page.screenshot(full_page=False)
     png_path.write_bytes(stamp_png(png))

@@ -86,6 +86,15 @@ class StageSolver:
         # basis is still dual feasible for the stage's objective, so dual simplex needs only
         # a few pivots (the last stage's basis, optimal for another objective, needs many).
         self._stage_basis: dict[int, object] = {}
+        self._positions: dict[str, dict[str, list[int]]] = {}  # objective -> variable name -> pair indices
+        self._objective_stale = False  # set_objective_coefficient changed the first stage's objective
+
+    def sync_objective(self) -> None:
+        """Put the first stage's objective, as changed, back on the PuLP problem."""
+        if self._objective_stale:
+            first = self.model.stages[0][0]
+            self.model.prob.setObjective(pulp.LpAffineExpression.from_list(self.model.stage_objective(first)))
+            self._objective_stale = False
 
     def set_budget(self, budget_usd: float) -> None:
         """Change the budget's right-hand side; the next solve() starts warm."""
@@ -100,6 +109,58 @@ class StageSolver:
         var.lowBound, var.upBound = low, high  # _restore_integers re-reads a binary's bounds from here
         if self._highs is not None:
             self._highs.changeColBounds(self._column[var.id], low, high)
+
+    def set_rhs(self, con: pulp.LpConstraint, rhs: float) -> None:
+        """Change one row's right-hand side (both sides of an equality); the next solve() starts warm."""
+        con.changeRHS(rhs)
+        if self._highs is not None:
+            low, high = con.getLb(), con.getUb()
+            self._highs.changeRowBounds(con.id, -np.inf if low is None else low, np.inf if high is None else high)
+
+    def set_coefficient(self, con: pulp.LpConstraint, var: pulp.LpVariable, coef: float) -> None:
+        """Change var's coefficient in one row, in PuLP and in the live solver."""
+        con.set_coefficient(var, coef)
+        if self._highs is not None:
+            self._highs.changeCoeff(con.id, self._column[var.id], coef)
+
+    def set_objective_coefficient(self, name: str, var: pulp.LpVariable, coef: float) -> None:
+        """Change var's coefficient in objective `name`: the model's pairs, the floor row that
+        holds it (if any), the problem's objective when it is the first stage, and the
+        solver's cached vectors (a delta, so stage vectors keep their tie-break terms)."""
+        pairs = self.model.objectives[name]
+        if name not in self._positions:  # where each variable sits in the pairs, found once
+            found: dict[str, list[int]] = {}
+            for i, (v, _) in enumerate(pairs):
+                found.setdefault(v.name, []).append(i)
+            self._positions[name] = found
+        at = self._positions[name].setdefault(var.name, [])
+        old = sum(pairs[i][1] for i in at)
+        if at:
+            pairs[at[0]] = (var, coef)
+            for i in at[1:]:
+                pairs[i] = (var, 0.0)
+        else:
+            at.append(len(pairs))
+            pairs.append((var, coef))
+        if ("floor", name) in self.model.rows:
+            self.set_coefficient(self.model.constraint("floor", name), var, coef)
+        if self.model.stages[0][0] == name:
+            self._objective_stale = True  # prob's objective is re-set before PuLP next reads it
+        column = self._column.get(var.id)
+        for key in (name, ("stage", name)):
+            if key in self._vectors and column is not None:
+                self._vectors[key][column] += coef - old
+
+    def forget_basis(self) -> None:
+        """Drop the warm starts: the next solve() starts from no basis (a retry after a warm
+        re-solve that ended without an answer, e.g. HiGHS's status unknown)."""
+        self._stage_basis.clear()
+        if self._highs is not None:
+            self._highs.clearSolver()
+
+    def row_value(self, con: pulp.LpConstraint) -> float:
+        """A row's activity at the latest solution (e.g. federal $M on the budget row)."""
+        return float(self._highs.getSolution().row_value[con.id])
 
     def solve(self) -> Solution:
         start = time.perf_counter()
@@ -127,6 +188,7 @@ class StageSolver:
     def _run_stage(self, k: int, name: str, sense: str):
         prob = self.model.prob
         if self._highs is None:  # first ever solve: PuLP builds the highspy model
+            self.sync_objective()
             with _quiet_stdout():
                 stats = prob.solve(self.solver)
             self._highs = prob.solverModel

@@ -130,6 +130,64 @@ def sweep(ref: ScenarioRef = None, budget: str | Sequence[float] | None = None,
     return Sweep(chosen, catalog, axes, result)
 
 
+# --- montecarlo --------------------------------------------------------------------------
+
+@dataclass
+class MonteCarlo:
+    """A solved Monte Carlo: samples (one row per sample), plant_frequency, reliance
+    (percentiles), sensitivity (rank correlations); write(out) the folder."""
+
+    scenario: Scenario
+    catalog: Catalog
+    samples_n: int
+    seed: int
+    executor: object  # planner.montecarlo.engine.Executor
+    result: object  # planner.montecarlo.files.MonteCarloResult
+
+    samples = property(lambda self: self.result.samples)
+    plant_frequency = property(lambda self: self.result.plant_frequency)
+    reliance = property(lambda self: self.result.reliance)
+    sensitivity = property(lambda self: self.result.sensitivity)
+
+    def about(self) -> dict:
+        """What montecarlo.json records."""
+        from planner.montecarlo.run import about
+
+        return about(self.scenario, self.result, self.samples_n, self.seed, self.executor,
+                     inputs_sha256(self.scenario, self.catalog))
+
+    def write(self, out_dir: Path, force: bool = False) -> Path:
+        from planner.montecarlo.files import write_montecarlo
+
+        return write_montecarlo(self.result, self.about(), Path(out_dir), force=force,
+                                protect=input_paths(self.scenario))
+
+
+def montecarlo(ref: ScenarioRef = None, samples: int = 1000, seed: int = 1, executor: str = "local",
+               workers: int | None = None, catalog: Catalog | None = None, progress: bool = False,
+               **overrides) -> MonteCarlo:
+    """Draw the catalog's low/base/high ranges (Latin hypercube, triangular) and solve every
+    sample; executor "local", "dask" or "dask://HOST:PORT", checked as the command line's."""
+    from types import SimpleNamespace
+
+    from planner.commands.montecarlo import check_arguments
+    from planner.montecarlo.run import run_montecarlo
+
+    n, seed, workers, chosen_executor = check_arguments(SimpleNamespace(
+        samples=str(samples), seed=str(seed), workers=None if workers is None else str(workers), executor=executor))
+    chosen, catalog = _setup(ref, catalog, overrides)
+    bar = None
+    if progress:
+        from planner.progress import Progress
+        bar = Progress(n, f"montecarlo {chosen.name}")
+    try:
+        result = run_montecarlo(chosen, catalog, n, seed, chosen_executor, workers, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return MonteCarlo(chosen, catalog, n, seed, chosen_executor, result)
+
+
 # --- compare -----------------------------------------------------------------------------
 
 def compare(*runs: Run | str | Path):

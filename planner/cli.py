@@ -12,7 +12,7 @@ from planner.failures import Interrupted, SolverFailure, raise_interrupted
 from sites.errors import InputError
 
 # One module per subcommand under planner/commands, in the order --help lists them.
-COMMANDS = ("run", "report", "scenarios", "catalog", "map", "sweep", "compare", "evaluate", "rank", "select")
+COMMANDS = ("run", "report", "scenarios", "catalog", "map", "sweep", "montecarlo", "compare", "evaluate", "rank", "select")
 
 
 def _parser(modules) -> argparse.ArgumentParser:

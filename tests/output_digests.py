@@ -41,6 +41,9 @@ def commands(out: Path) -> dict[str, list[str]]:
     # a small sweep: warm budget re-solves and the marginal value of money at each point
     sweeps = {"sweep/no-new-mines": ["sweep", "no-new-mines", "--budget", "0:4e8:5", "--workers", "1",
                                      "--out", str(out / "sweep" / "no-new-mines")]}
+    # a small Monte Carlo: the same seed must keep giving the same draws, answers and chart
+    sweeps["montecarlo/baseline"] = ["montecarlo", "baseline", "--samples", "30", "--seed", "1", "--workers", "1",
+                                     "--out", str(out / "montecarlo" / "baseline")]
     # compare reads two of the runs above back from their folders
     # (run from the output folder: the page names the compared folders as given)
     compare = {"compare": ["compare", "run/baseline", "run/no-new-mines", "--out", "compare"]}

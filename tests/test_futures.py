@@ -210,3 +210,14 @@ def test_import_case_year_keeps_the_scenarios_imports_before_it(cheap_catalog):
     model = build_model(prepare(cheap_catalog, settings), settings.objective)
     bounds = {(i, y): model.at(y, i).imports[("Nd", "oxide")].upBound for i in range(2) for y in (2028, 2030)}
     assert bounds == {(0, 2028): 100.0, (0, 2030): 100.0, (1, 2028): 100.0, (1, 2030): 0.0}
+
+
+def test_montecarlo_refuses_futures(tmp_path, capsys):
+    from planner.cli import main
+
+    out = tmp_path / "mc"
+    assert main(["montecarlo", "truce-collapse", "--samples", "5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("key futures: got 'truce, reversal', expected no [futures] for montecarlo: it "
+                                 "samples one future's ranges; run each future as its own scenario")
+    assert not out.exists()

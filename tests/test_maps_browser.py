@@ -60,6 +60,9 @@ def test_every_plant_opens_its_capacity_popup(browser, result_file):
             # The last popup may have panned the map: go back to the plants view.
             page.locator("a.ree-region[data-region='Plants']").click()
             page.wait_for_timeout(400)
+            if site == "bokan":  # in Alaska: the plants view leaves it to the inset, which zooms there
+                page.locator(".ree-inset[data-region='Alaska']").click()
+                page.wait_for_timeout(400)
             opened.click_centre(marker)
             popup = page.locator(".leaflet-popup-content .ree-plant-popup")
             popup.wait_for(state="visible", timeout=3000)
@@ -154,4 +157,144 @@ def test_legend_and_layer_control_start_folded(browser, result_file):
         box = page.locator("#ree-legend").bounding_box()
         assert box["width"] * box["height"] < 200 * 60
         assert page.locator(".leaflet-control-layers").get_attribute("class").count("leaflet-control-layers-expanded") == 0
+        _assert_clean(opened)
+
+
+def _visible_labels(page) -> dict[str, dict]:
+    """Text -> bounding box of every site label shown on the main map."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.ree-label')]
+        .filter(el => getComputedStyle(el).visibility === 'visible')
+        .map(el => { const r = el.getBoundingClientRect();
+                     return [el.textContent, {x: r.x, y: r.y, right: r.right, bottom: r.bottom}]; }))""")
+
+
+def _overlapping(boxes: dict[str, dict]) -> list[tuple[str, str]]:
+    names = sorted(boxes)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+            if boxes[a]["x"] < boxes[b]["right"] and boxes[b]["x"] < boxes[a]["right"]
+            and boxes[a]["y"] < boxes[b]["bottom"] and boxes[b]["y"] < boxes[a]["bottom"]]
+
+
+def test_site_labels_show_at_the_default_view_and_hide_below_their_zoom(browser, result_file):
+    """Issue 14: short names beside the plants, none overlapping, none when zoomed out."""
+    from maps.labels import LABEL_MIN_ZOOM, short_label
+
+    with open_map(browser, result_file) as opened:
+        page = opened.page
+        assert page.evaluate(f"{FIND_MAP}.getZoom()") >= LABEL_MIN_ZOOM
+        shown = _visible_labels(page)
+        # the lower-48 plant sites and the demand site; Bokan (Alaska) is outside the main view
+        assert set(shown) == {"Mountain Pass", "White Mesa", short_label("xss-site", XSS_NAME), "MP Independence"}
+        assert _overlapping(shown) == []
+        assert page.locator("img[src='x']").count() == 0  # the hostile name is label text
+        # each label sits right of its site, clear of the site's circles
+        mp = page.locator("path.ree-plant.ree-site-mountain-pass")
+        boxes = [mp.nth(i).bounding_box() for i in range(mp.count())]
+        right_edge = max(b["x"] + b["width"] for b in boxes)
+        assert right_edge <= shown["Mountain Pass"]["x"] <= right_edge + 10
+        page.evaluate(f"{FIND_MAP}.setZoom({LABEL_MIN_ZOOM - 1}, {{animate: false}})")
+        page.wait_for_timeout(300)
+        assert _visible_labels(page) == {}
+        assert page.locator(".ree-label").count() == 5  # hidden, not removed
+        page.evaluate(f"{FIND_MAP}.setZoom({LABEL_MIN_ZOOM}, {{animate: false}})")
+        page.wait_for_timeout(300)
+        assert "Mountain Pass" in _visible_labels(page)
+        _assert_clean(opened)
+
+
+ARROWS = """() => { const map = Object.values(window).find(v => v instanceof L.Map), lines = [], arrows = [];
+    map.eachLayer(l => { if (l.options.flowArrows) lines.push(l);
+                         if (l.options.className === 'ree-arrow') arrows.push(l); });
+    const px = ll => map.project(ll, map.getZoom());
+    return {lines: lines.map(l => ({colour: l.options.color, a: px(l.getLatLngs()[0]), b: px(l.getLatLngs()[1])})),
+            arrows: arrows.map(l => ({colour: l.options.fillColor, points: l.getLatLngs()[0].map(px)}))}; }"""
+
+
+def test_flows_carry_arrowheads_pointing_from_origin_to_destination(browser, result_file):
+    from maps import style
+
+    with open_map(browser, result_file) as opened:
+        page = opened.page
+        drawn = page.evaluate(ARROWS)
+        assert len(drawn["lines"]) == 3
+        assert {line["colour"] for line in drawn["lines"]} == {style.FORM_COLOURS[f] for f in ("metal", "oxide", "mixed")}
+        by_colour = {line["colour"]: line for line in drawn["lines"]}  # one line per form here
+        assert len(drawn["arrows"]) >= 3
+        for arrow in drawn["arrows"]:
+            line = by_colour[arrow["colour"]]  # an arrow has its line's colour
+            tip, left, right = arrow["points"]
+            base = {"x": (left["x"] + right["x"]) / 2, "y": (left["y"] + right["y"]) / 2}
+            dx, dy = line["b"]["x"] - line["a"]["x"], line["b"]["y"] - line["a"]["y"]
+            length = (dx * dx + dy * dy) ** 0.5
+            along = ((tip["x"] - base["x"]) * dx + (tip["y"] - base["y"]) * dy) / length
+            off_line = abs((base["x"] - line["a"]["x"]) * dy - (base["y"] - line["a"]["y"]) * dx) / length
+            assert along > 5 and off_line < 1  # on the line, pointing at the destination
+        assert {a["colour"] for a in drawn["arrows"]} == set(by_colour)  # every line has some
+        before = len(drawn["arrows"])
+        page.evaluate(f"{FIND_MAP}.setZoom({FIND_MAP}.getZoom() + 1, {{animate: false}})")
+        page.wait_for_timeout(300)
+        assert len(page.evaluate(ARROWS)["arrows"]) > before  # longer lines on screen, more arrows
+        # switching the flows layer off takes its arrowheads too
+        page.locator(".leaflet-control-layers").dispatch_event("mouseover")
+        toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Flows between sites").locator("input")
+        toggle.evaluate("el => el.click()")
+        assert page.evaluate(ARROWS) == {"lines": [], "arrows": []}
+        toggle.evaluate("el => el.click()")
+        assert len(page.evaluate(ARROWS)["lines"]) == 3
+        _assert_clean(opened)
+
+
+BOKAN = [54.91, -132.14]
+
+
+def test_main_view_fits_the_lower_48_and_alaska_is_an_inset(browser, result_file):
+    """Issue 14: the Bokan plant no longer zooms the map out; an inset shows it and its flow."""
+    with open_map(browser, result_file) as opened:
+        page = opened.page
+        assert not page.evaluate(f"{FIND_MAP}.getBounds().contains({BOKAN})")
+        assert not page.evaluate(f"{FIND_MAP}.getBounds().contains([61.2, -150.0])")
+        for lower48 in ([35.48, -115.53], [37.53, -109.51], [36.16, -97.09]):
+            assert page.evaluate(f"{FIND_MAP}.getBounds().contains({lower48})")
+        inset = page.locator(".ree-inset[data-region='Alaska']")
+        assert page.locator(".ree-inset").count() == 1 and inset.is_visible()
+        assert inset.evaluate(f"el => el.reeMap.getBounds().contains({BOKAN})")
+        label = inset.locator(".ree-inset-label")
+        assert label.inner_text() == "Bokan Mountain" and label.is_visible()
+        box, label_box = inset.bounding_box(), label.bounding_box()
+        assert box["x"] <= label_box["x"] and label_box["x"] + label_box["width"] <= box["x"] + box["width"]
+        assert inset.locator("path.ree-inset-flow").count() == 1  # Bokan -> Mountain Pass
+        assert inset.locator("path.ree-arrow").count() >= 1
+        inset.click()
+        page.wait_for_timeout(400)
+        assert page.evaluate(f"{FIND_MAP}.getBounds().contains({BOKAN})")
+        _assert_clean(opened)
+
+
+def test_catalog_map_puts_alaska_in_an_inset_too(browser, catalog_file):
+    with open_map(browser, catalog_file) as opened:
+        page = opened.page
+        assert not page.evaluate(f"{FIND_MAP}.getBounds().contains({BOKAN})")
+        inset = page.locator(".ree-inset[data-region='Alaska']")
+        assert inset.locator(".ree-inset-label").inner_text() == "Bokan Mountain"
+        shown = _visible_labels(page)
+        assert "White Mesa" in shown and "Mountain Pass" in shown and _overlapping(shown) == []
+        assert "Noveon Magnetics" in shown  # id "noveon" has no declared short name: its catalog name
+        _assert_clean(opened)
+
+
+def test_map_fits_a_laptop_screen(browser, result_file):
+    """At 1,366 x 768 nothing overflows and the furniture stays clear of the plants."""
+    with open_map(browser, result_file, width=1366, height=768) as opened:
+        page = opened.page
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        furniture = [page.locator(s).bounding_box() for s in (".ree-inset", "#ree-legend", ".leaflet-control-layers",
+                                                               ".ree-regions")]
+        for box in furniture:
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768
+        plants = page.locator("path.ree-plant.ree-site-mountain-pass, path.ree-plant.ree-site-white-mesa, "
+                              "path.ree-plant.ree-site-xss-site")
+        for i in range(plants.count()):  # nothing sits on a lower-48 plant
+            p = plants.nth(i).bounding_box()
+            x, y = p["x"] + p["width"] / 2, p["y"] + p["height"] / 2
+            assert plants.nth(i).evaluate("(el, p) => document.elementFromPoint(p[0], p[1]) === el", [x, y])
         _assert_clean(opened)

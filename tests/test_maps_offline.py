@@ -293,3 +293,58 @@ def test_flows_csv_carries_endpoint_coordinates(tmp_path):
         assert flows[f"{end}_latitude"].tolist() == pytest.approx(sites.loc[flows[f"{end}_site"], "latitude"].tolist())
         assert flows[f"{end}_longitude"].tolist() == pytest.approx(
             sites.loc[flows[f"{end}_site"], "longitude"].tolist())
+
+
+def test_every_shipped_site_has_a_short_label_and_no_stale_ones():
+    """maps/site_labels.csv names each catalog site once, short enough to sit beside a circle."""
+    from maps.labels import LABEL_MAX_CHARS, _declared
+    from sites import load_catalog
+
+    declared = _declared()
+    shipped = set(load_catalog().sites["site_id"].astype(str))
+    assert set(declared) == shipped
+    assert all(0 < len(label) <= LABEL_MAX_CHARS for label in declared.values())
+    assert len(set(declared.values())) == len(declared)
+
+
+def test_short_label_of_an_undeclared_site_is_its_name_cut_short():
+    from maps.labels import short_label
+
+    assert short_label("mountain-pass", "Mountain Pass mine and processing facility") == "Mountain Pass"
+    assert short_label("x", "Halleck Creek (Cowboy State Mine)") == "Halleck Creek"
+    assert short_label("x", "Bokan Mountain - Dotson Ridge") == "Bokan Mountain"
+    assert short_label("x", "A very long plant name that goes on") == "A very long plant name…"
+    assert short_label("x", None) == "x"
+
+
+def test_far_sites_go_to_their_region():
+    from maps.inset import far_region, in_lower48
+
+    assert in_lower48((35.48, -115.53)) and in_lower48((43.0, -71.0))
+    assert not in_lower48((54.91, -132.14))
+    assert far_region((54.91, -132.14)) == "Alaska"
+    assert far_region((21.3, -157.8)) == "Hawaii"
+    assert far_region((18.4, -66.1)) == "Puerto Rico"
+    assert far_region((13.4, 144.8)) == "Other sites"
+
+
+def test_insets_carry_the_far_sites_and_their_flows(result_html, catalog_html):
+    import json
+
+    from maps import style
+    from maps.render import far_insets
+    from maps.lookup import CatalogIndex
+
+    index = CatalogIndex.of(fake_catalog())
+    lines = [("bokan", "mountain-pass", "mixed", 3.0), ("white-mesa", "xss-site", "oxide", 2.0)]
+    insets = far_insets(index, {"bokan": ("#222222", 14.0, "#1f5fa8")}, lines)
+    assert insets == [{
+        "name": "Alaska", "bounds": [[51.2, -188.0], [71.4, -129.9]],
+        "sites": [[54.91, -132.14, "Bokan Mountain", "#222222", 10.0, "#1f5fa8"]],
+        "flows": [[[54.91, -132.14], [35.48, -115.53], style.FORM_COLOURS["mixed"], 3.0]],
+    }]
+    for html in (result_html, catalog_html):
+        assert '"name": "Alaska"' in html and json.dumps("Bokan Mountain") in html
+        # the main view fits the lower 48 (the fake result builds a plant at Bokan, Alaska)
+        fit = json.loads(re.search(r"map_\d+\.fitBounds\(\s*(\[\[.*?\]\])", html).group(1))
+        assert fit[1][0] < 49.4 and fit[0][1] > -124.8

@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 import pytest
-from browser import open_map, requires_chromium
+from browser import FIND_MAP, open_map, requires_chromium
 
 from maps import numbers
 from planner.cli import main
@@ -100,3 +100,56 @@ def test_report_html_opens_offline_with_its_map(browser, baseline_dir):
         assert (blocked, errors) == ([], [])
     finally:
         page.close()
+
+
+def test_baseline_map_labels_the_main_plants_at_its_default_view(browser, baseline_dir):
+    """Issue 14: at the view the map opens with (1,366 px wide), the five largest plant sites
+    carry their short names, no two labels overlap, and zoomed out below LABEL_MIN_ZOOM none show."""
+    from test_maps_browser import _overlapping, _visible_labels
+
+    from maps.labels import LABEL_MIN_ZOOM, short_label
+
+    capacity = pd.read_csv(baseline_dir / "capacity.csv")
+    largest = capacity.groupby("site_id")["total_tpa"].sum().sort_values(ascending=False).index[:5]
+    with open_map(browser, baseline_dir / "map.html", width=1366, height=768) as opened:
+        page = opened.page
+        shown = _visible_labels(page)
+        assert {short_label(s, None) for s in largest} <= set(shown)
+        assert _overlapping(shown) == []
+        assert page.evaluate("document.querySelector('#ree-legend details').open") is False
+        page.evaluate(f"{FIND_MAP}.setZoom({LABEL_MIN_ZOOM - 1}, {{animate: false}})")
+        page.wait_for_timeout(300)
+        assert _visible_labels(page) == {}
+        assert opened.problems() == {k: [] for k in opened.problems()}
+
+
+def test_horizon_2035_shows_bokan_mountain_in_an_alaska_inset(browser, tmp_path):
+    """horizon-2035 ships Bokan Mountain ore to Mountain Pass: the main view still fits the
+    lower 48, and the Alaska inset shows the deposit and its flow, with arrowheads."""
+    out = tmp_path / "horizon"
+    assert main(["run", "horizon-2035", "--out", str(out)]) == 0
+    flows = pd.read_csv(out / "flows.csv")
+    from_bokan = flows[flows["from_site"] == "bokan-mountain"].drop_duplicates(["to_site", "form"])
+    assert len(from_bokan) >= 1
+    with open_map(browser, out / "map.html", width=1366, height=768) as opened:
+        page = opened.page
+        assert not page.evaluate(f"{FIND_MAP}.getBounds().contains([54.91, -132.14])")
+        assert page.evaluate(f"{FIND_MAP}.getBounds().contains([35.48, -115.53])")  # Mountain Pass
+        inset = page.locator(".ree-inset[data-region='Alaska']")
+        assert inset.evaluate("el => el.reeMap.getBounds().contains([54.91, -132.14])")
+        assert inset.locator(".ree-inset-label").inner_text() == "Bokan Mountain"
+        assert inset.locator("path.ree-inset-flow").count() == len(from_bokan)
+        assert inset.locator("path.ree-arrow").count() >= 1
+        assert page.locator(".ree-inset").count() == 1
+        assert opened.problems() == {k: [] for k in opened.problems()}
+    # in the memo's shorter map frame the inset would sit on Cyclic Mesa (Arizona): the view is
+    # fitted again beside the inset, so every plant's centre is still the plant
+    with open_map(browser, out / "report.html", width=1366, height=900) as opened:
+        frame = next(f for f in opened.page.frames if f.url == "about:srcdoc")
+        frame.wait_for_function("() => window.L !== undefined")
+        covered = frame.evaluate("""() => [...document.querySelectorAll('path.ree-plant')].filter(el => {
+            const r = el.getBoundingClientRect(), top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return top !== el && !(top && top.classList.contains('ree-label')); }).map(el => el.getAttribute('class'))""")
+        assert covered == []
+        assert frame.locator(".ree-inset[data-region='Alaska'] .ree-inset-label").inner_text() == "Bokan Mountain"
+        assert opened.problems() == {k: [] for k in opened.problems()}

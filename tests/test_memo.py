@@ -121,6 +121,14 @@ def test_memo_in_chromium_offline_map_inlined_nothing_overflows(browser, reversa
         frame.wait_for_function("() => window.L !== undefined")
         assert frame.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
         assert frame.evaluate("document.querySelectorAll('path.leaflet-interactive').length") > 0
+        # the inlined map reads without clicking: plant names shown, legend and layers folded
+        labels = frame.evaluate("[...document.querySelectorAll('.ree-label')]"
+                                ".filter(el => getComputedStyle(el).visibility === 'visible').map(el => el.textContent)")
+        assert {"Mountain Pass", "USAR Stillwater", "MP Independence"} <= set(labels)
+        assert frame.evaluate("document.querySelector('#ree-legend details').open") is False
+        assert frame.evaluate("document.querySelector('.leaflet-control-layers-expanded')") is None
+        assert frame.evaluate("document.querySelectorAll('path.ree-arrow').length") > 0
+        assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert page.evaluate("[...document.querySelectorAll('iframe')].every(f => !f.getAttribute('src'))")
 
 
@@ -147,3 +155,16 @@ def test_report_pdf_is_written_through_chromium(reversal, tmp_path):
 def test_chromium_path_is_the_maps_one():
     from maps import screenshot
     assert screenshot.chromium is chromium
+
+
+@requires_chromium
+def test_memo_screenshot_through_the_map_command(reversal, tmp_path):
+    """docs/img/policy-reversal-memo.png is made this way: the map command waits for the map
+    inside the memo's frame, and a page with no map at all does not wait for one."""
+    png = tmp_path / "memo.png"
+    done = ree("map", reversal / "report.html", "--png", png, "--width", "800", "--height", "600")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plain = tmp_path / "plain.html"
+    plain.write_text("<!doctype html><title>no map</title><p>text</p>")
+    assert ree("map", plain, "--png", tmp_path / "plain.png", "--width", "300", "--height", "200").returncode == 0

@@ -32,6 +32,7 @@ OUTPUT_FILES = frozenset({
     "capacity.csv", "elements.csv", "elements_by_form.csv", "flows.csv", "portfolio.csv", "production.csv",
     "feeds.csv", "duals.csv", "feed_options.csv", "summary.json", "portfolio.geojson", "map.html", "report.html", "report.xlsx",
     "sweep.csv", "sweep_capacity.csv", "ladder.csv", "sweep.png", "sweep.json",
+    "samples.csv", "plant_frequency.csv", "reliance_percentiles.csv", "sensitivity.csv", "tornado.png", "montecarlo.json",
     "comparison.csv", "comparison.xlsx", "comparison.html", "comparison.png", "comparison_map.html",
     "scorecard.csv", "scorecard_projects.csv", "scorecard.xlsx", "scorecard.html", "selection.csv",
     "board.csv", "board.html",
