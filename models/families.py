@@ -68,6 +68,36 @@ class Terms:
     weighted: Pairs = field(default_factory=list)  # weighted t/yr credited, each year at its weight
     credited_by_element: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, year)
     intermediate_arcs: list = field(default_factory=list)  # links from a site where a plant puts the form out
+    # future index -> its weighted t/yr credited, each year at its weight (not at its probability)
+    weighted_by_future: dict[int, Pairs] = field(default_factory=lambda: defaultdict(list))
+    # a future's own cost ($M/yr, not at its probability): the first-stage cost plus its operating cost
+    first_stage_cost_musd: Pairs = field(default_factory=list)
+    cost_by_future: dict[int, Pairs] = field(default_factory=lambda: defaultdict(list))
+    _futures: dict[int, "Terms"] = field(default_factory=dict)
+
+    def at(self, future: int) -> "Terms":
+        """The sums of one future: its own per-year operating sums (capacity, balances,
+        deliveries, credit) sharing the first-stage ones (builds, budget, the objectives, which
+        carry each future's terms at its probability). The first future's are these."""
+        if not future:
+            return self
+        if future not in self._futures:
+            self._futures[future] = Terms(
+                projects_at=self.projects_at, online=self.online, budget_musd=self.budget_musd,
+                spend_musd=self.spend_musd, annual_cost_musd=self.annual_cost_musd, weighted=self.weighted,
+                intermediate_arcs=self.intermediate_arcs, weighted_by_future=self.weighted_by_future,
+                first_stage_cost_musd=self.first_stage_cost_musd, cost_by_future=self.cost_by_future)
+        return self._futures[future]
+
+    def operating_cost(self, var: pulp.LpVariable, musd: float, future: int, probability: float) -> None:
+        """A future's cost term: in the (expected) annual cost at its probability, and its own."""
+        self.annual_cost_musd.append((var, musd * probability))
+        self.cost_by_future[future].append((var, musd))
+
+    def capital_cost(self, pairs: Pairs) -> None:
+        """A first-stage cost term, counted once whatever the future."""
+        self.annual_cost_musd += pairs
+        self.first_stage_cost_musd += pairs
 
 
 def build_projects(m: PortfolioModel, t: Terms) -> None:
@@ -83,8 +113,8 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
         t.projects_at[(q.site_id, q.technology_id)].append((y, q.capacity_tpa))
         t.budget_musd.append((y, q.federal_usd / USD_PER_MUSD))
         t.spend_musd.append((y, q.federal_usd / USD_PER_MUSD, inputs.timeline.decision_year))
-        t.annual_cost_musd += _yearly(m, y, q.annual_capex_usd / USD_PER_MUSD,
-                                      _online_years(m, (q.site_id, q.technology_id), inputs.timeline.decision_year))
+        t.capital_cost(_yearly(m, y, q.annual_capex_usd / USD_PER_MUSD,
+                               _online_years(m, (q.site_id, q.technology_id), inputs.timeline.decision_year)))
 
 
 def build_plants(m: PortfolioModel, t: Terms) -> None:
@@ -103,10 +133,12 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
         key = (p.site_id, p.technology_id)
         if p.buildable:
             _new_capacity(m, t, p, key)
-        for year in m.inputs.years:
-            t.capacity[(*key, year)] = list(t.online[(*key, year)])
-            if (p.site_id, p.input_form) in intermediate_at:
-                t.capacity[(*key, year)] += _throughput(m, t, p, key, year)
+        for i, future in enumerate(m.inputs.future_list):
+            tf = t.at(i)
+            for year in m.inputs.years:
+                tf.capacity[(*key, year)] = list(t.online[(*key, year)])
+                if (p.site_id, p.input_form) in intermediate_at:
+                    tf.capacity[(*key, year)] += _throughput(m, tf, p, key, year, i, future.probability)
 
 
 def _yearly(m: PortfolioModel, var: pulp.LpVariable, coef: float, years) -> Pairs:
@@ -167,30 +199,29 @@ def _new_capacity(m: PortfolioModel, t: Terms, p, key: Key) -> None:
         m.new_by_year[(*key, decided)] = x
         if key not in t.projects_at:
             t.spend_musd.append((x, m.inputs.federal_share * p.capex_usd_per_tpa / USD_PER_MUSD, decided))
-            t.annual_cost_musd += _yearly(m, x, p.annual_capex_usd_per_tpa / USD_PER_MUSD,
-                                          _online_years(m, key, decided))
+            t.capital_cost(_yearly(m, x, p.annual_capex_usd_per_tpa / USD_PER_MUSD, _online_years(m, key, decided)))
         for year in m.inputs.years:
             share = timeline.new_share[(*key, decided, year)]
             if share or len(m.inputs.years) == 1:
                 t.online[(*key, year)].append((x, -share))
 
 
-def _throughput(m: PortfolioModel, t: Terms, p, key: Key, year: int) -> Pairs:
+def _throughput(m: PortfolioModel, t: Terms, p, key: Key, year: int, future: int, probability: float) -> Pairs:
     """x_{p,e,o}: drawn from the site's stock of p's input form of origin class o, recovered
     into its output (or routed) form, keeping the origin class."""
     capacity: Pairs = []
-    at = m.at(year)
+    at = m.at(year, future)
     weight = m.inputs.timeline.weight[year]
     for e in ELEMENTS:
         for o in m.inputs.origins:
             x = at.throughput[(*key, e, o)] = m.prob.add_variable(
-                m.named(_slug("proc", len(at.throughput), *key, e, o), year), 0)
+                m.named(_slug("proc", len(at.throughput), *key, e, o), year, future), 0)
             capacity.append((x, 1.0))
             t.balance[(p.site_id, p.input_form, e, o, year)].append((x, -1.0))
             for form, coef in _yields(m, p, e, m.inputs.heavy_other_mixed):
                 t.balance[(p.site_id, form, e, o, year)].append((x, coef))
             if p.opex_usd_per_t:
-                t.annual_cost_musd.append((x, p.opex_usd_per_t / USD_PER_MUSD * weight))
+                t.operating_cost(x, p.opex_usd_per_t / USD_PER_MUSD * weight, future, probability)
     return capacity
 
 
@@ -211,31 +242,35 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
     for p in inputs.plants.itertuples(index=False):
         takers[p.input_form].append(p)
     arc_usd = {(a.from_site, a.to_site, a.form): a.usd_per_t for a in inputs.arcs.itertuples(index=False)}
-    for year in inputs.years:
-        at = m.at(year)
-        for f in inputs.feeds.itertuples(index=False):
-            supply = inputs.timeline.supply_tpa[(f.feedstock_id, year)]
-            u = at.feed_use[f.feedstock_id] = m.prob.add_variable(m.named(_slug("feed", f.feedstock_id), year), 0,
-                                                                  supply)
-            dispatch: Pairs = [(u, 1.0)]
-            shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
-            for p in (p for p in takers[f.form] if may_take(f, p)):
-                usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
-                if usd_per_t is not None:
-                    dispatch.append((_feed_delivery(m, t, f, p, shares, usd_per_t, year), -1.0))
-            m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0, year)
+    for i, future in enumerate(inputs.future_list):
+        tf = t.at(i)
+        for year in inputs.years:
+            at = m.at(year, i)
+            for f in inputs.feeds.itertuples(index=False):
+                supply = future.timeline.supply_tpa[(f.feedstock_id, year)]
+                u = at.feed_use[f.feedstock_id] = m.prob.add_variable(
+                    m.named(_slug("feed", f.feedstock_id), year, i), 0, supply)
+                dispatch: Pairs = [(u, 1.0)]
+                shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
+                for p in (p for p in takers[f.form] if may_take(f, p)):
+                    usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
+                    if usd_per_t is not None:
+                        dispatch.append((_feed_delivery(m, tf, f, p, shares, usd_per_t, year, i,
+                                                        future.probability), -1.0))
+                m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0, year, i)
 
 
 def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], usd_per_t: float,
-                   year: int) -> pulp.LpVariable:
+                   year: int, future: int, probability: float) -> pulp.LpVariable:
     """q_{k,p}: feed k delivered into plant p; fills p's capacity (shares sum to 1)."""
     key = (f.feedstock_id, p.site_id, p.technology_id)
-    at = m.at(year)
-    d = at.feed_delivery[key] = m.prob.add_variable(m.named(_slug("feedin", len(at.feed_delivery), *key), year), 0)
+    at = m.at(year, future)
+    d = at.feed_delivery[key] = m.prob.add_variable(
+        m.named(_slug("feedin", len(at.feed_delivery), *key), year, future), 0)
     t.capacity[(p.site_id, p.technology_id, year)].append((d, 1.0))
     per_t = usd_per_t + p.opex_usd_per_t
     if per_t:
-        t.annual_cost_musd.append((d, per_t / USD_PER_MUSD * m.inputs.timeline.weight[year]))
+        t.operating_cost(d, per_t / USD_PER_MUSD * m.inputs.timeline.weight[year], future, probability)
     for e, share in shares.items():
         if share:
             for form, coef in _yields(m, p, e, f.heavy_other_fraction):
@@ -266,7 +301,9 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
     if inputs.options is None or inputs.options.empty:
         return
     timeline = inputs.timeline
-    added: dict[Key, Pairs] = defaultdict(list)  # (feedstock, year) -> what options add
+    futures = inputs.future_list
+    # future index -> (feedstock, year) -> what options add (a failed option adds nothing in its future)
+    added: dict[int, dict[Key, Pairs]] = {i: defaultdict(list) for i in range(len(futures))}
     for o in inputs.options.itertuples(index=False):
         decided = timeline.option_years[o.option_id]
         if len(decided) == 1:
@@ -292,40 +329,48 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
             t.spend_musd.append((yd, o.federal_usd / USD_PER_MUSD, d))
             # its yearly costs run from its first output (always, in a one-year model)
             running = [year for year in inputs.years if year >= d + lead]
-            t.annual_cost_musd += _yearly(m, yd, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running)
-            for year in inputs.years:
-                share = timeline.option_share[(o.option_id, d, year)]
-                added[(o.feedstock_id, year)].append((xd, -share))
-                if o.opex_usd_per_t and year in running:
-                    t.annual_cost_musd.append((xd, share * o.opex_usd_per_t / USD_PER_MUSD * timeline.weight[year]))
-    for k, year in sorted(added, key=lambda ky: (ky[1], ky[0])):
-        u = m.at(year).feed_use[k]
-        u.upBound = None
-        m.row("feed_supply", (k,), [(u, 1.0), *added[(k, year)]], "<=", float(timeline.supply_tpa[(k, year)]), year)
+            t.capital_cost(_yearly(m, yd, (o.annual_capex_usd + o.fixed_opex_usd_per_yr) / USD_PER_MUSD, running))
+            for i, future in enumerate(futures):
+                for year in inputs.years:
+                    share = future.timeline.option_share[(o.option_id, d, year)]
+                    added[i][(o.feedstock_id, year)].append((xd, -share))
+                    if o.opex_usd_per_t and year in running:
+                        t.operating_cost(xd, share * o.opex_usd_per_t / USD_PER_MUSD * timeline.weight[year], i,
+                                         future.probability)
+    for i, future in enumerate(futures):
+        for k, year in sorted(added[i], key=lambda ky: (ky[1], ky[0])):
+            u = m.at(year, i).feed_use[k]
+            u.upBound = None
+            m.row("feed_supply", (k,), [(u, 1.0), *added[i][(k, year)]], "<=",
+                  float(future.timeline.supply_tpa[(k, year)]), year, i)
 
 
 def build_capacity(m: PortfolioModel, t: Terms) -> None:
     """capacity_limit[p]: input drawn and delivered, less new capacity, within existing capacity."""
     existing = m.inputs.timeline.existing_available_tpa
-    for year in m.inputs.years:
-        for p in m.inputs.plants.itertuples(index=False):
-            key = (p.site_id, p.technology_id)
-            m.row("capacity_limit", key, t.capacity[(*key, year)], "<=", existing[(*key, year)], year)
+    for i in range(len(m.inputs.future_list)):
+        for year in m.inputs.years:
+            for p in m.inputs.plants.itertuples(index=False):
+                key = (p.site_id, p.technology_id)
+                m.row("capacity_limit", key, t.at(i).capacity[(*key, year)], "<=", existing[(*key, year)], year, i)
 
 
 def build_shipments(m: PortfolioModel, t: Terms) -> None:
     """s_{a,e,o}: intermediate product shipped along a link, out of one site's balance into
     another's, keeping its origin class."""
-    for year in m.inputs.years:
-        at = m.at(year)
-        for a in t.intermediate_arcs:
-            for e in ELEMENTS:
-                for o in m.inputs.origins:
-                    key, balance, cost_musd = shipment_column(m, a, e, o, year)
-                    s = at.shipment[key] = m.prob.add_variable(m.named(_slug("ship", len(at.shipment), *key), year), 0)
-                    for row, coefficient in balance:
-                        t.balance[row].append((s, coefficient))
-                    t.annual_cost_musd.append((s, cost_musd))
+    for i, future in enumerate(m.inputs.future_list):
+        tf = t.at(i)
+        for year in m.inputs.years:
+            at = m.at(year, i)
+            for a in t.intermediate_arcs:
+                for e in ELEMENTS:
+                    for o in m.inputs.origins:
+                        key, balance, cost_musd = shipment_column(m, a, e, o, year)
+                        s = at.shipment[key] = m.prob.add_variable(
+                            m.named(_slug("ship", len(at.shipment), *key), year, i), 0)
+                        for row, coefficient in balance:
+                            tf.balance[row].append((s, coefficient))
+                        t.operating_cost(s, cost_musd, i, future.probability)
 
 
 def shipment_column(m: PortfolioModel, a, e: str, o: str, year: int) -> tuple[Key, list[tuple[Key, float]], float]:
@@ -343,43 +388,51 @@ def build_deliveries(m: PortfolioModel, t: Terms) -> None:
     """d_{i,f,e,o}: separated oxide and metal delivered to users; k_{i,f,e,o}: routed product
     (heavy concentrate) stocked or sold as concentrate, never credited. Mixed product cannot leave."""
     routed = {form for form, _ in m.inputs.routes.values()} - set(PRODUCT_FORMS)
-    for year in m.inputs.years:
-        at = m.at(year)
-        for key in sorted(k[:-1] for k in t.balance if k[1] in PRODUCT_FORMS and k[-1] == year):
-            d = at.delivery[key] = m.prob.add_variable(m.named(_slug("deliver", len(at.delivery), *key), year), 0)
-            t.balance[(*key, year)].append((d, -1.0))
-            t.delivered[(key[2], key[1], year)].append((d, 1.0))
-        for key in sorted(k[:-1] for k in t.balance if k[1] in routed and k[-1] == year):
-            k_var = at.stock[key] = m.prob.add_variable(m.named(_slug("stock", len(at.stock), *key), year), 0)
-            t.balance[(*key, year)].append((k_var, -1.0))
+    for i in range(len(m.inputs.future_list)):
+        tf = t.at(i)
+        for year in m.inputs.years:
+            at = m.at(year, i)
+            for key in sorted(k[:-1] for k in tf.balance if k[1] in PRODUCT_FORMS and k[-1] == year):
+                d = at.delivery[key] = m.prob.add_variable(
+                    m.named(_slug("deliver", len(at.delivery), *key), year, i), 0)
+                tf.balance[(*key, year)].append((d, -1.0))
+                tf.delivered[(key[2], key[1], year)].append((d, 1.0))
+            for key in sorted(k[:-1] for k in tf.balance if k[1] in routed and k[-1] == year):
+                k_var = at.stock[key] = m.prob.add_variable(m.named(_slug("stock", len(at.stock), *key), year, i), 0)
+                tf.balance[(*key, year)].append((k_var, -1.0))
 
 
 def build_balances(m: PortfolioModel, t: Terms) -> None:
     """balance[i, f, e]: what plants put out and ships bring equals what plants draw, ships
     take away and users receive, per site, form and element."""
-    for key in sorted(t.balance, key=lambda k: (k[-1], k)):
-        m.row("balance", key[:-1], t.balance[key], "==", 0.0, key[-1])
+    for i in range(len(m.inputs.future_list)):
+        balance = t.at(i).balance
+        for key in sorted(balance, key=lambda k: (k[-1], k)):
+            m.row("balance", key[:-1], balance[key], "==", 0.0, key[-1], i)
 
 
 def build_demand(m: PortfolioModel, t: Terms) -> None:
     """Per (element, form) with demand: credited domestic supply (capped by delivery), imports
     and unmet demand add up to demand; imports and unmet demand are priced in the cost."""
     inputs = m.inputs
-    timeline = inputs.timeline
-    for year in inputs.years:
-        at, weight = m.at(year), timeline.weight[year]
-        for (e, form), demand in timeline.demand_t[year].items():
-            c = m.prob.add_variable(m.named(_slug("credited", e, form), year), 0)
-            i = m.prob.add_variable(m.named(_slug("imports", e, form), year), 0, timeline.imports_t[year][(e, form)])
-            u = m.prob.add_variable(m.named(_slug("unmet", e, form), year), 0)
-            at.credited[(e, form)], at.imports[(e, form)], at.unmet[(e, form)] = c, i, u
-            m.row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in t.delivered[(e, form, year)])], "<=",
-                  0.0, year)
-            m.row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand, year)
-            t.weighted.append((c, inputs.weights[e] * weight))
-            t.credited_by_element[(e, year)].append((c, 1.0))
-            t.annual_cost_musd.append((i, inputs.price_usd_per_t[e] / USD_PER_MUSD * weight))
-            t.annual_cost_musd.append((u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD * weight))
+    for n, future in enumerate(inputs.future_list):
+        tf, timeline = t.at(n), future.timeline
+        for year in inputs.years:
+            at, weight = m.at(year, n), inputs.timeline.weight[year]
+            for (e, form), demand in timeline.demand_t[year].items():
+                c = m.prob.add_variable(m.named(_slug("credited", e, form), year, n), 0)
+                i = m.prob.add_variable(m.named(_slug("imports", e, form), year, n), 0,
+                                        timeline.imports_t[year][(e, form)])
+                u = m.prob.add_variable(m.named(_slug("unmet", e, form), year, n), 0)
+                at.credited[(e, form)], at.imports[(e, form)], at.unmet[(e, form)] = c, i, u
+                m.row("credit_limit", (e, form), [(c, 1.0), *((d, -1.0) for d, _ in tf.delivered[(e, form, year)])],
+                      "<=", 0.0, year, n)
+                m.row("demand_balance", (e, form), [(c, 1.0), (i, 1.0), (u, 1.0)], "==", demand, year, n)
+                t.weighted.append((c, inputs.weights[e] * weight * future.probability))
+                t.weighted_by_future[n].append((c, inputs.weights[e] * weight))
+                tf.credited_by_element[(e, year)].append((c, 1.0))
+                t.operating_cost(i, inputs.price_usd_per_t[e] / USD_PER_MUSD * weight, n, future.probability)
+                t.operating_cost(u, inputs.unmet_usd_per_t[e] / USD_PER_MUSD * weight, n, future.probability)
 
 
 def build_budget(m: PortfolioModel, t: Terms) -> None:
@@ -407,12 +460,14 @@ def build_reliance(m: PortfolioModel, t: Terms) -> None:
     if m.objective not in ("min_import_reliance", "min_worst_year_reliance"):
         return
     r = m.max_import_reliance = m.prob.add_variable("max_import_reliance", 0)
-    timeline = m.inputs.timeline
-    # min_import_reliance: the target year's elements; min_worst_year_reliance: every year's
-    years = set(m.inputs.years) if m.objective == "min_worst_year_reliance" else {timeline.report_year}
-    for e, year in sorted((k for k in t.credited_by_element if k[1] in years), key=lambda k: (k[1], k[0])):
-        total = sum(v for (el, _), v in timeline.demand_t[year].items() if el == e)  # floats, not PuLP terms
-        m.row("reliance_limit", (e,), [*t.credited_by_element[(e, year)], (r, total)], ">=", total, year)
+    # min_import_reliance: the target year's elements; min_worst_year_reliance: every year's;
+    # with futures, in every future (the worst future's reliance)
+    years = set(m.inputs.years) if m.objective == "min_worst_year_reliance" else {m.inputs.timeline.report_year}
+    for i, future in enumerate(m.inputs.future_list):
+        credited, timeline = t.at(i).credited_by_element, future.timeline
+        for e, year in sorted((k for k in credited if k[1] in years), key=lambda k: (k[1], k[0])):
+            total = sum(v for (el, _), v in timeline.demand_t[year].items() if el == e)  # floats, not PuLP terms
+            m.row("reliance_limit", (e,), [*credited[(e, year)], (r, total)], ">=", total, year, i)
 
 
 def build_objectives(m: PortfolioModel, t: Terms) -> None:
@@ -424,10 +479,55 @@ def build_objectives(m: PortfolioModel, t: Terms) -> None:
         m.objectives["net_weighted_supply"] = t.weighted + [(v, -floor * c) for v, c in t.budget_musd]
     if m.max_import_reliance is not None:
         m.objectives["max_import_reliance"] = [(m.max_import_reliance, 1.0)]
+    futures = m.inputs.future_list
+    for i in range(len(futures) if m.inputs.futures else 0):
+        m.objectives[f"weighted_supply_f{i}"] = t.weighted_by_future[i]
+    if m.inputs.futures and m.inputs.cvar_weight > 0 and m.objective == "max_weighted_supply":
+        _cvar(m, t, "net_weighted_supply" if floor > 0 else "weighted_supply")
+    if m.inputs.regret_optima:
+        _regret(m, t)
     m.objectives["tie_break"] = [(v, TIE_BREAK_MUSD * _tie_break_weight(v.name)) for v in m.prob.variables()]
     foreign = m.inputs.feeds.loc[m.inputs.feeds["origin_class"] == "foreign", "feedstock_id"]
-    for year in m.inputs.years:
-        m.objectives["tie_break"] += [(m.at(year).feed_use[k], FOREIGN_FEED_TIE_MUSD) for k in foreign]
+    for i in range(len(futures)):
+        for year in m.inputs.years:
+            m.objectives["tie_break"] += [(m.at(year, i).feed_use[k], FOREIGN_FEED_TIE_MUSD) for k in foreign]
+
+
+def future_value(m: PortfolioModel, t: Terms, future: int) -> Pairs:
+    """A future's own value of the first stage's objective proper: its weighted supply (less the
+    value floor's charge) or its annual cost (first-stage cost plus its operating cost)."""
+    if m.objective == "min_cost":
+        return t.first_stage_cost_musd + t.cost_by_future[future]
+    floor = m.inputs.min_value_per_musd
+    charge = [(v, -floor * c) for v, c in t.budget_musd] if floor > 0 else []
+    return t.weighted_by_future[future] + charge
+
+
+def _regret(m: PortfolioModel, t: Terms) -> None:
+    """max_regret R >= each future's shortfall from its own optimum z_f (inputs.regret_optima):
+    regret[f]: R + V_f >= z_f (supply), R - V_f >= -z_f (cost). Its stage comes first."""
+    r = m.prob.add_variable("max_regret", 0)
+    sign = -1.0 if m.objective == "min_cost" else 1.0
+    for i, (future, z) in enumerate(zip(m.inputs.future_list, m.inputs.regret_optima)):
+        m.row("regret", (future.name,), [(r, 1.0), *((v, sign * c) for v, c in future_value(m, t, i))], ">=",
+              sign * z)
+    m.objectives["max_regret"] = [(r, 1.0)]
+
+
+def _cvar(m: PortfolioModel, t: Terms, expected: str) -> None:
+    """risk_adjusted_supply = (1 - λ) E[W] + λ CVaR_α[W], W a future's weighted supply (its
+    value floor charge included): CVaR_α = η - Σ_f p_f s_f / (1 - α) with s_f >= η - W_f,
+    s_f >= 0, the mean of the worst (1 - α) of futures by probability (Rockafellar-Uryasev)."""
+    inputs = m.inputs
+    alpha, weight = inputs.cvar_alpha, inputs.cvar_weight
+    eta = m.cvar_threshold = m.prob.add_variable("cvar_threshold", None, None)
+    charge = [(v, -inputs.min_value_per_musd * c) for v, c in t.budget_musd] if expected != "weighted_supply" else []
+    risk: Pairs = [(v, (1.0 - weight) * c) for v, c in m.objectives[expected]] + [(eta, weight)]
+    for i, future in enumerate(inputs.future_list):
+        s = m.prob.add_variable(_slug("cvar_shortfall", future.name), 0)
+        m.row("cvar_shortfall", (future.name,), [(s, 1.0), (eta, -1.0), *t.weighted_by_future[i], *charge], ">=", 0.0)
+        risk.append((s, -weight * future.probability / (1.0 - alpha)))
+    m.objectives["risk_adjusted_supply"] = risk
 
 
 def build_floors(m: PortfolioModel, t: Terms) -> None:

@@ -52,6 +52,8 @@ class PortfolioModel:
     # (site, tech, year decided): what a year's build adds (one year: new_capacity itself)
     new_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     year_vars: dict[int, YearVars] = field(default_factory=dict)  # planned year -> its operating variables
+    # (future index, year) -> a later future's operating variables (the first future's are year_vars)
+    future_vars: dict[Key, YearVars] = field(default_factory=dict)
     build: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (site, tech) binaries, discrete sizing
     funded: dict[str, pulp.LpVariable] = field(default_factory=dict)  # project_id -> share funded (0/1)
     develop: dict[str, pulp.LpVariable] = field(default_factory=dict)  # option_id -> developed (0/1)
@@ -60,13 +62,16 @@ class PortfolioModel:
     develop_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     added_by_year: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     max_import_reliance: pulp.LpVariable | None = None
+    cvar_threshold: pulp.LpVariable | None = None  # eta: the CVaR's value-at-risk level (futures only)
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
     # intermediate links not built yet (shipping_k_nearest): models/shipping.py prices them in
     omitted_arcs: list = field(default_factory=list)
     objectives: dict[str, Pairs] = field(default_factory=dict)
 
-    def at(self, year: int) -> YearVars:
-        """A planned year's operating variables."""
+    def at(self, year: int, future: int = 0) -> YearVars:
+        """A planned year's operating variables (in a future: index into inputs.future_list)."""
+        if future:
+            return self.future_vars.setdefault((future, year), YearVars())
         return self.year_vars.setdefault(year, YearVars())
 
     @property
@@ -85,9 +90,11 @@ class PortfolioModel:
     imports = property(lambda self: self.report.imports)
     unmet = property(lambda self: self.report.unmet)
 
-    def named(self, name: str, year: int) -> str:
-        """A per-year variable's name: the one-year name, with the year when there are several."""
-        return f"{name}_y{year}" if self.inputs.multi_year else name
+    def named(self, name: str, year: int, future: int = 0) -> str:
+        """A per-year variable's name: the one-year name, with the year when there are several,
+        and a later future's index (the first future's keep the one-future names)."""
+        name = f"{name}_y{year}" if self.inputs.multi_year else name
+        return f"{name}_f{future}" if future else name
 
     def available_tpa(self, key: Key, year: int, read=lambda var: var.varValue or 0.0) -> float:
         """Plant key's capacity running in a year: existing after ramp-up plus each year's builds
@@ -100,6 +107,14 @@ class PortfolioModel:
 
     @property
     def stages(self) -> tuple[tuple[str, str], ...]:
+        if "max_regret" in self.objectives:  # minimax regret first, then the expected objective
+            return (("max_regret", "min"), *self._expected_stages)
+        return self._expected_stages
+
+    @property
+    def _expected_stages(self) -> tuple[tuple[str, str], ...]:
+        if "risk_adjusted_supply" in self.objectives:
+            return (("risk_adjusted_supply", "max"), *STAGES[self.objective][1:])
         if self.objective == "max_weighted_supply" and self.inputs.min_value_per_musd > 0:
             return (("net_weighted_supply", "max"), *STAGES[self.objective][1:])
         return STAGES[self.objective]
@@ -122,15 +137,20 @@ class PortfolioModel:
         reader uses. read: how a variable's value is read (raw, or as the tables report it)."""
         return float(sum(coef * read(var) for var, coef in self.objectives["weighted_supply"]))
 
-    def row(self, kind: str, key: Key, pairs: Pairs, sense: str, rhs: float, year: int | None = None) -> None:
+    def row(self, kind: str, key: Key, pairs: Pairs, sense: str, rhs: float, year: int | None = None,
+            future: int = 0) -> None:
         """Add one constraint, named and filed under (kind, *key) in rows. A per-year row of a
         multi-year model is filed under (kind, *key, year), and the target year's also under
-        (kind, *key), where the one-year tables look for it."""
+        (kind, *key), where the one-year tables look for it. A later future's row is filed
+        under (kind, *key, year, ("future", index)) only."""
         multi = year is not None and self.inputs.multi_year
-        name = _slug(kind, len(self.rows), *key, *((year,) if multi else ()))
+        name = _slug(kind, len(self.rows), *key, *((year,) if multi else ()), *(("f", future) if future else ()))
         expr = pulp.LpAffineExpression.from_list(pairs)
         constraint = {"<=": expr <= rhs, ">=": expr >= rhs, "==": expr == rhs}[sense]
         self.prob.addConstraint(constraint, name)
+        if future:
+            self.rows[(kind, *key, year, ("future", future))] = name
+            return
         if multi:
             self.rows[(kind, *key, year)] = name
             if year != self.inputs.timeline.report_year:

@@ -78,6 +78,17 @@ class ModelInputs:
     shipping_k_nearest: int = 0  # intermediate links offered first per site and form (0: all; models/shipping.py)
     solver_method: str = "auto"  # auto, simplex or ipm: how the cold stage is solved (models/solve.py)
     timeline: Timeline = None  # the years planned and each year's numbers (one year: the target year's)
+    # Futures (models/futures.py): each future's name, probability and operating numbers; ()
+    # is one future, the scenario itself. The first future's numbers are also `timeline`'s.
+    futures: tuple = ()
+    cvar_alpha: float = 0.0
+    cvar_weight: float = 0.0
+    regret_optima: tuple = ()  # minimax regret (models/futures.py): each future's own optimum, in order
+
+    @property
+    def future_list(self) -> tuple:
+        """The futures operation is planned for: one, the scenario itself, unless it declares futures."""
+        return self.futures or (FutureTimeline("", 1.0, self.timeline),)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -116,6 +127,15 @@ class Timeline:
     appropriations_usd: dict[int, float]
 
 
+@dataclass(frozen=True)
+class FutureTimeline:
+    """One future's probability and operating numbers: supply, demand, imports, what options add."""
+
+    name: str
+    probability: float
+    timeline: Timeline
+
+
 PLANT_COLUMNS = [
     "site_id", "technology_id", "input_form", "output_form", "existing_tpa", "buildable",
     "max_new_tpa", "min_size_tpa", "capex_usd_per_tpa", "annual_capex_usd_per_tpa", "opex_usd_per_t",
@@ -132,6 +152,9 @@ PROJECT_COLUMNS = ["project_id", "applicant", "site_id", "technology_id", "capac
 
 def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
     """Filter the catalog to what the scenario allows and compute derived costs."""
+    if settings.futures:
+        from models.futures import prepare_futures
+        return prepare_futures(catalog, settings)
     rate = _setting(settings.discount_rate, catalog, "discount_rate")
     sites = catalog.sites[~catalog.sites["site_id"].isin(settings.exclude_sites)]
     sites = pd.DataFrame(sites.drop(columns="geometry")).sort_values("site_id").reset_index(drop=True)

@@ -61,6 +61,10 @@ class PortfolioResult:
     capacity_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
     elements_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
     spend_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # runs with futures only (empty otherwise): models/futures.py
+    elements_by_future: pd.DataFrame = field(default_factory=pd.DataFrame)
+    futures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    regret: pd.DataFrame = field(default_factory=pd.DataFrame)  # with regret = true
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -248,8 +252,8 @@ def _duals(model: PortfolioModel, solution: Solution) -> pd.DataFrame:
     unit = OBJECTIVE_UNITS[model.stages[0][0]]
     rows = []
     for (kind, *key), name in model.rows.items():
-        if kind not in ("budget", "demand_balance", "capacity_limit") or (key and isinstance(key[-1], int)):
-            continue  # a multi-year model's per-year rows: the target year's are filed without the year too
+        if kind not in ("budget", "demand_balance", "capacity_limit") or (key and isinstance(key[-1], (int, tuple))):
+            continue  # per-year rows (the target year's are filed without the year too), later futures' rows
         per = {"budget": "$1M federal", "demand_balance": "t/yr demand", "capacity_limit": "t/yr capacity"}[kind]
         rows.append((kind, ";".join(key), solution.duals.get(name, 0.0), f"{unit} per {per}"))
     return pd.DataFrame(rows, columns=["constraint", "key", "dual", "unit"])

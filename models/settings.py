@@ -29,6 +29,25 @@ class Project:
         return bool(self.option_id)
 
 
+# What a future may change (docs/scenarios.md, "Futures"): operation only. Plans, money and
+# capex are first-stage, shared by every future.
+FUTURE_KEYS = ("import_case", "import_case_year", "demand_case", "supply_case", "failed_options",
+               "exclude_feedstocks")
+
+
+@dataclass(frozen=True)
+class Future:
+    """One named future of a stochastic scenario: its probability and what it changes
+    (key, value) pairs of FUTURE_KEYS."""
+
+    name: str
+    probability: float
+    changes: tuple[tuple[str, object], ...] = ()
+
+    def get(self, key: str, default=None):
+        return dict(self.changes).get(key, default)
+
+
 @dataclass(frozen=True)
 class ModelSettings:
     """What a scenario sets. Defaults are the $1.2B baseline."""
@@ -98,6 +117,14 @@ class ModelSettings:
     spend_profile: tuple[float, ...] = SPEND_PROFILE
     appropriations_usd: tuple[float, ...] = ()
     time_discount_rate: float = 0.0
+    # Futures (docs/model.md, "Futures"): () is one future, the scenario itself. With futures the
+    # plan is shared and operation is per future; the objectives are expectations over futures,
+    # and with cvar_weight > 0 the first stage also weighs the CVaR of the worst (1 - cvar_alpha)
+    # of futures' weighted supply.
+    futures: tuple[Future, ...] = ()
+    cvar_alpha: float = 0.0
+    cvar_weight: float = 0.0
+    regret: bool = False  # also the minimax-regret plan and the regret table (futures only)
 
     @property
     def planning_years(self) -> tuple[int, ...]:

@@ -18,14 +18,16 @@ from models.solve import Solution
 DECIMALS = 6
 OBJECTIVE_UNITS = {"weighted_supply": "weighted t/yr", "net_weighted_supply": "weighted t/yr net of the value floor",
                    "annual_cost": "$M/yr",
-                   "max_import_reliance": "share of demand"}
+                   "risk_adjusted_supply": "weighted t/yr, (1 - cvar_weight) x expected + cvar_weight x CVaR",
+                   "max_import_reliance": "share of demand",
+                   "max_regret": "largest shortfall from a future's own optimum, in the expected stage's unit"}
 # A proposal evaluated as fixed capacity: the budget row's shadow price would only say
 # that plants already fixed cost nothing more.
 FIXED_CAPACITY_TEXT = "Capacities are fixed as proposed: more federal money buys nothing in this evaluation."
 MARGINAL_FIELDS = ("budget_dual", "budget_binds", "budget_marginal_by_element", "budget_marginal_method",
                    "budget_next_100musd", "budget_next_100musd_unit")
 LABEL_FIELDS = ("scenario", "description", "inputs_sha256", "settings")
-OPTIONAL_FIELDS = ("shipping",)  # present only where they apply
+OPTIONAL_FIELDS = ("shipping", "futures")  # in summary.json only where they apply
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Summary:
     budget_marginal_method: str | None = None
     budget_next_100musd: float | None = None  # what the next $100M changes, re-solved (see the unit)
     budget_next_100musd_unit: str | None = None
+    # futures only: the stochastic optimum, EVPI and VSS (models/futures.py summary_fields)
+    futures: dict | None = None
     # the planner's label (None for a bare model solve)
     scenario: str | None = None
     description: str | None = None

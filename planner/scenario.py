@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from models.settings import ModelSettings
+from models.settings import FUTURE_KEYS, Future, ModelSettings
 from planner.money import parse_money, short_money
 from planner.outputs.folder import name_problem
 from planner.suggest import did_you_mean
@@ -165,6 +165,13 @@ class Scenario:
             spend_profile=tuple(float(x) for x in self.value("spend_profile")),
             appropriations_usd=tuple(float(x) for x in v.get("appropriations_usd", ())),
             time_discount_rate=float(self.value("time_discount_rate")),
+            futures=tuple(Future(name, float(table["probability"]),
+                                 tuple(sorted((k, tuple(x) if isinstance(x, list) else x)
+                                              for k, x in table.items() if k != "probability")))
+                          for name, table in v.get("futures", {}).items()),
+            cvar_alpha=float(self.value("cvar_alpha")),
+            cvar_weight=float(self.value("cvar_weight")),
+            regret=bool(self.value("regret")),
         )
 
     def to_dict(self) -> dict:
@@ -186,6 +193,11 @@ class Scenario:
             **({"years": list(s.planning_years), "spend_profile": list(s.spend_profile),
                 "appropriations_usd": list(s.appropriations_usd) or [s.budget_usd],
                 "time_discount_rate": s.time_discount_rate} if len(s.planning_years) > 1 else {}),
+            # futures keys only where there are futures, so other summaries keep their bytes
+            **({"futures": {f.name: {"probability": f.probability, **{k: list(x) if isinstance(x, tuple) else x
+                                                                       for k, x in f.changes}}
+                            for f in s.futures},
+                "cvar_alpha": s.cvar_alpha, "cvar_weight": s.cvar_weight, "regret": s.regret} if s.futures else {}),
         }
 
 
@@ -344,10 +356,58 @@ def _check_values(file: str, values: dict, problems: list[Problem]) -> None:
             expected = check[key.type](key, value)
             if expected:
                 problems.append(_problem(file, name, value, expected))
+        elif key.type == "futures":
+            _check_futures(file, value, problems)
         elif key.type == "element_table":
             _check_table(file, key, value, problems, nested=False)
         elif key.type == "element_form_table":
             _check_table(file, key, value, problems, nested=True)
+
+
+PROBABILITY_SUM_TOLERANCE = 1e-9
+# scenario keys a future's value is checked like (the others: FUTURE_CHECKS)
+FUTURE_AS_KEY = {"import_case": "import_case", "demand_case": "demand_case", "supply_case": "supply_case",
+                 "exclude_feedstocks": "exclude_feedstocks", "failed_options": "exclude_feedstocks",
+                 "import_case_year": "target_year"}
+
+
+def _check_futures(file: str, value, problems: list[Problem]) -> None:
+    """[futures.NAME] tables: a probability each, summing to 1; only keys a future may change."""
+    if not isinstance(value, dict) or not value or not all(isinstance(t, dict) for t in value.values()):
+        problems.append(_problem(file, "futures", value if not isinstance(value, dict) else None,
+                                 "tables [futures.NAME] with a probability each, e.g. [futures.truce] probability = 0.7"))
+        return
+    spec = keys()
+    allowed = ("probability", *FUTURE_KEYS)
+    probabilities = []
+    for name, table in value.items():
+        where = f"futures.{name}"
+        if name_problem(name):
+            problems.append(_problem(file, where, name, "a future name: " + name_problem(name)))
+        if "probability" not in table:
+            problems.append(_problem(file, f"{where}.probability", None, "a probability between 0 and 1"))
+        for key, x in table.items():
+            here = f"{where}.{key}"
+            if key == "probability":
+                expected = _number_problem(Key(here, "float", "", 0.0, 1.0, (), ""), x)
+                if expected:
+                    problems.append(_problem(file, here, x, f"a probability: {expected}"))
+                else:
+                    probabilities.append(x)
+            elif key in spec and key not in allowed:
+                problems.append(_problem(file, here, x, f"a key a future may change ({key} is first-stage: the plan, "
+                                         "its money and its costs are shared by every future): " + ", ".join(allowed)))
+            elif key not in allowed:
+                problems.append(_problem(file, here, None, "a key a future may change" + did_you_mean(key, allowed)
+                                         + ": " + ", ".join(allowed)))
+            else:
+                inner: list[Problem] = []
+                _check_values(file, {FUTURE_AS_KEY[key]: x}, inner)
+                problems += [_problem(file, here, x, p.expected) for p in inner]
+    total = math.fsum(probabilities)
+    if len(probabilities) == len(value) and abs(total - 1.0) > PROBABILITY_SUM_TOLERANCE:
+        shown = " + ".join(f"{p:g}" for p in probabilities) + f" = {total:.12g}"
+        problems.append(_problem(file, "futures", shown, f"probabilities summing to 1 (within {PROBABILITY_SUM_TOLERANCE:g})"))
 
 
 def _check_table(file: str, key: Key, value, problems: list[Problem], nested: bool) -> None:
@@ -472,6 +532,7 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog) -> None:
     if scenario.value("decision_year") > scenario.value("target_year"):
         problems.append(_problem(file, "decision_year", scenario.value("decision_year"), "a year <= target_year"))
     problems += _year_problems(scenario, catalog, file, source)
+    problems += _future_problems(scenario, catalog, file, cases)
     if problems:
         raise InputError(problems)
 
@@ -501,4 +562,40 @@ def _year_problems(scenario: Scenario, catalog: Catalog, file: str, source) -> l
     for key, value in (("spend_profile", settings.spend_profile), ("appropriations_usd", settings.appropriations_usd)):
         if key in scenario.values and len(value) > horizon:
             problems.append(_problem(file, key, list(value), f"at most one entry per year of the horizon ({span})"))
+    return problems
+
+
+def _future_problems(scenario: Scenario, catalog: Catalog, file: str, cases: list[str]) -> list[Problem]:
+    """Ids and cases a future names exist in the catalog; the risk term needs futures."""
+    problems: list[Problem] = []
+    futures = scenario.values.get("futures", {})
+    for key in ("cvar_alpha", "cvar_weight"):
+        if key in scenario.values and not futures and scenario.values[key] > 0:
+            problems.append(_problem(file, key, scenario.values[key], "0 unless the scenario declares [futures]"))
+    if futures and scenario.value("cvar_weight") > 0 and scenario.value("objective") != "max_weighted_supply":
+        problems.append(_problem(file, "cvar_weight", scenario.value("cvar_weight"),
+                                 "0 unless objective is max_weighted_supply (the risk term is on weighted supply)"))
+    if len(futures) > 1 and scenario.value("shipping_k_nearest") > 0:  # pricing reads one future's balance rows
+        problems.append(_problem(file, "shipping_k_nearest", scenario.value("shipping_k_nearest"),
+                                 "0 (every link) when the scenario declares more than one future"))
+    if scenario.values.get("regret") and not futures:
+        problems.append(_problem(file, "regret", True, "false unless the scenario declares [futures]"))
+    if futures and scenario.value("regret") and scenario.value("objective") not in ("max_weighted_supply", "min_cost"):
+        problems.append(_problem(file, "regret", True, "false unless objective is max_weighted_supply or min_cost "
+                                 "(regret is a shortfall in weighted supply or cost)"))
+    known = {"exclude_feedstocks": sorted(catalog.feedstocks["feedstock_id"]),
+             "failed_options": sorted(catalog.feed_options["option_id"])}
+    for name, table in futures.items():
+        if table.get("import_case", cases[0] if cases else None) not in cases:
+            x = table["import_case"]
+            problems.append(_problem(file, f"futures.{name}.import_case", x, "an import case of the catalog"
+                                     + did_you_mean(x, cases) + ": " + ", ".join(cases)))
+        for key, ids in known.items():
+            for x in table.get(key, []):
+                if x not in ids:
+                    problems.append(_problem(file, f"futures.{name}.{key}", x, "an id from the catalog"
+                                             + did_you_mean(x, ids) + f" ({', '.join(ids)})"))
+        if table.get("failed_options") and not scenario.value("feed_options"):
+            problems.append(_problem(file, f"futures.{name}.failed_options", table["failed_options"],
+                                     "no failed options unless feed_options = true"))
     return problems

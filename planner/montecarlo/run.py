@@ -21,6 +21,10 @@ def run_montecarlo(scenario: Scenario, catalog: Catalog, samples: int, seed: int
         raise InputError(Problem(str(scenario.path or scenario.name), None, "years", str(list(inputs.years)),
                                  "one planned year for montecarlo (the target year alone); a multi-year plan's "
                                  "ranges per year are not sampled yet", label="key"))
+    if inputs.futures:
+        raise InputError(Problem(str(scenario.path or scenario.name), None, "futures", ", ".join(f.name for f in settings.futures),
+                                 "no [futures] for montecarlo: it samples one future's ranges; run each future as its "
+                                 "own scenario", label="key"))
     ranges, plants = catalog_ranges(catalog, settings, inputs)
     quantiles = latin_hypercube(samples, len(ranges), seed)
     solved, used = engine.run_samples(catalog, settings, ranges, plants, quantiles, executor, workers, progress)

@@ -14,6 +14,7 @@ from planner.outputs.tables import write_csv
 from sites import Catalog
 
 YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv")  # multi-year runs only
+FUTURE_FILES = ("elements_by_future.csv", "futures.csv", "regret.csv")  # runs with futures only
 TABLE_FILES = {
     "capacity.csv": "capacity",
     "elements.csv": "elements",
@@ -24,7 +25,7 @@ TABLE_FILES = {
     "feeds.csv": "feeds",
     "duals.csv": "duals",
     "feed_options.csv": "feed_options",
-    **{name: name.removesuffix(".csv") for name in YEAR_FILES},
+    **{name: name.removesuffix(".csv") for name in YEAR_FILES + FUTURE_FILES},
 }
 
 
@@ -47,7 +48,7 @@ def run_tables(result: PortfolioResult, catalog: Catalog) -> dict[str, pd.DataFr
     tables = {}
     for name, attr in TABLE_FILES.items():
         frame = getattr(result, attr)
-        if name in YEAR_FILES and frame.empty:
+        if name in YEAR_FILES + FUTURE_FILES and frame.empty:
             continue
         tables[name] = flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame
     return tables

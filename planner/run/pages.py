@@ -125,6 +125,22 @@ first produces after its technology's lead time, then ramps up. {escape(when.dem
 """
 
 
+def _futures_part(run) -> str:
+    """A run with futures: each future's result under the one plan, EVPI and VSS in words."""
+    from planner.run.text import future_lines
+
+    lines = future_lines(run)
+    if not lines:
+        return ""
+    head, *rest = [line.strip() for line in lines if line.strip()]
+    items = "".join(f"<li>{escape(line)}</li>" for line in rest)
+    return f"""
+<h2>One plan across futures</h2>
+<p>{escape(head)}</p>
+<ul>{items}</ul>
+"""
+
+
 def write_xlsx(run, path: Path) -> None:
     assumptions, sources = provenance_used(run)
     sheets = {
@@ -230,7 +246,7 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None, 
 <h1>{escape(title)}</h1>
 <p class="lede">{escape(s['description'])}</p>
 <dl class="memo-defs">{defs}</dl>
-{html_page.cards(memo_cards(run))}{_timeline_part(run, timeline)}
+{html_page.cards(memo_cards(run))}{_timeline_part(run, timeline)}{_futures_part(run)}
 <h2>Recommended awards, best value for money first</h2>
 <p class="note">{escape(s['budget_marginal_value_text'])}</p>
 {flag}

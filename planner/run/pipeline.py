@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import maps
-from models import Pipeline, PortfolioResult, RunLabel, Summary
+from models import Pipeline, PortfolioResult, RunLabel, Summary, futures
 from planner.outputs.folder import slug
 from planner.run.files import write_run
 from planner.scenario import Scenario, check_against_catalog
@@ -65,7 +65,10 @@ def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
     settings = scenario.settings()
     pipeline = Pipeline.prepare(catalog, settings)
     pipeline.solve()
+    tables = futures.tables(catalog, settings, pipeline) if settings.futures else None  # before money moves it
     result = pipeline.result(run_label(scenario, catalog))  # the value of money measured (models/marginal.py)
+    if tables is not None:
+        result = futures.with_tables(result, *tables)
     return Run(scenario, catalog, result)
 
 

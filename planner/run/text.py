@@ -98,6 +98,28 @@ def timeline_lines(run: Run) -> list[str]:
             f"  {when.demand_note(by_year)}", ""]
 
 
+def future_lines(run: Run) -> list[str]:
+    """A run with futures: the futures, the stochastic plan's result and regret in each, and
+    EVPI and VSS in words (none without futures)."""
+    values = run.summary.futures
+    if not values:
+        return []
+    unit, reference = values["unit"], values["reference_future"]
+    table = run.result.futures
+    lines = [f"Futures (futures.csv, elements_by_future.csv): one plan for {len(table)} futures, "
+             + ", ".join(f"{f} {p:.0%}" for f, p in zip(table["future"], table["probability"])) + "."]
+    for r in table.itertuples(index=False):
+        lines.append(f"  {r.future}: weighted supply {r.weighted_supply:,.1f} t/yr; own optimum {r.own_optimum:,.3f}, "
+                     f"this plan {r.stochastic_plan_value:,.3f}, regret {r.regret:,.3f}")
+    lines.append(f"  EVPI {values['evpi']:,.3f} {unit}: what knowing the future before funding would add, in expectation.")
+    lines.append(f"  VSS {values['vss']:,.3f} {unit}: what this plan adds, in expectation, over funding the plan "
+                 f"that is best if {reference} is sure.")
+    if "minimax_regret" in values:
+        lines.append(f"  Largest regret (regret.csv): this plan {values['stochastic_max_regret']:,.3f}, the minimax-regret "
+                     f"plan {values['minimax_regret']:,.3f} {unit}.")
+    return [*lines, ""]
+
+
 def run_text(run: Run, out_dir) -> str:
     s = run.summary
     head = [
@@ -116,6 +138,7 @@ def run_text(run: Run, out_dir) -> str:
         *head, "", "Capacity (t/yr of REO input):", capacity_text(run), "",
         *value_lines(run), "",
         *timeline_lines(run),
+        *future_lines(run),
         f"Element balance (t/yr REO, {s.settings['target_year']} demand):", scope_line(s), elements_text(run), "",
         f"Outputs written to {out_dir}/",
     ])
