@@ -35,7 +35,7 @@ def scope_line(summary) -> str:
 def value_lines(run: Run) -> list[str]:
     """Every funded new plant and developed feed option with its federal $ per weighted t/yr
     added; those within 25% of the value floor flagged."""
-    from models.valuation import MIN_FUNDED_USD, NEAR_FLOOR
+    from models.valuation import MIN_FUNDED_USD
 
     floor = run.summary.min_value_per_musd
     cap = run.result.capacity
@@ -51,19 +51,23 @@ def value_lines(run: Run) -> list[str]:
             lines.append(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal; what it adds is "
                          "measured per project below (marginal_wt)")
             continue
-        per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
-        flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
-        flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag
-        lines.append(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal adds "
-                     f"{r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per weighted t/yr "
-                     f"({per_musd:,.1f} per $1M){flag}")
+        lines.append(_value_line(f"  {r.site_name} {r.technology}: ${r.federal_usd / 1e6:,.1f}M federal", r, floor))
     return lines + options
+
+
+def _value_line(head: str, r, floor: float) -> str:
+    """What one award (plant or feed option) adds for its federal money, flagged near or below the floor."""
+    from models.valuation import NEAR_FLOOR
+
+    per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
+    flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
+    flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag
+    return (f"{head} adds {r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per "
+            f"weighted t/yr ({per_musd:,.1f} per $1M){flag}")
 
 
 def _option_value_lines(run: Run, floor: float) -> list[str]:
     """Developed feed options (mines, collection tiers), valued as the plants above."""
-    from models.valuation import NEAR_FLOOR
-
     options = run.result.feed_options
     names = run.catalog.sites.set_index("site_id")["name"]
     lines = []
@@ -73,11 +77,7 @@ def _option_value_lines(run: Run, floor: float) -> list[str]:
             lines.append(f"{head} for {r.added_tpa:,.1f} t/yr of feed; what it adds is measured per project below "
                          "(marginal_wt)")
             continue
-        per_musd = r.weighted_added_t / (r.federal_usd / 1e6) if r.federal_usd else float("inf")
-        flag = "  <- near the floor" if floor and per_musd < NEAR_FLOOR * floor else ""
-        flag = "  <- BELOW the floor" if floor and per_musd < floor * (1 - 1e-6) else flag
-        lines.append(f"{head} adds {r.weighted_added_t:,.1f} weighted t/yr = ${r.federal_usd_per_weighted_t:,.0f} per "
-                     f"weighted t/yr ({per_musd:,.1f} per $1M){flag}")
+        lines.append(_value_line(head, r, floor))
     return lines
 
 
