@@ -21,7 +21,7 @@ from maps.inset import Insets, far_region, in_lower48, region_bounds
 from maps.labels import SiteLabels, short_label
 from maps.lookup import CatalogIndex
 from maps.popups import plant_popup, site_popup
-from maps.years import YearControl, capacity_in, flows_in, plan_years
+from maps.years import YearControl, capacity_in, flows_in, inset_contents, plan_years
 
 POPUP_WIDTH = 460
 PLANT_GAP_PX = 3  # between circles of one site drawn side by side
@@ -334,7 +334,7 @@ def _add_years(m, result, index: CatalogIndex, production, portfolio, years: lis
     """Each planned year's flows and plants as a group inside the "Flows between sites" and
     "Built plants" layers, one scale for all years; the target year's groups shown.
     Returns (plants drawn in any year, largest, flow lines of any year, colours, year -> sites
-    drawn, year -> [(layer, year's group)], the target year)."""
+    drawn, year -> [(layer, year's group)], year -> flow lines, the target year)."""
     current = _target_year(result, years)
     capacity = {y: capacity_in(result, y) for y in years}
     flows = {y: _drawable_flows(flows_in(result, y), index) for y in years}
@@ -345,13 +345,14 @@ def _add_years(m, result, index: CatalogIndex, production, portfolio, years: lis
     no_output = production.iloc[0:0]  # production.csv is the target year's: other years' popups omit it
     flow_layer = folium.FeatureGroup(name=text("Flows between sites"), show=True)
     plant_layer = folium.FeatureGroup(name=text("Built plants"), show=True)
-    plants, lines, drawn, layers = {}, {}, {}, {}
+    plants, lines, drawn, layers, lines_by = {}, {}, {}, {}, {}
     for year in years:
         flow_group = folium.FeatureGroup(name=f"Flows {year}", control=False, show=year == current)
         plant_group = folium.FeatureGroup(name=f"Built plants {year}", control=False, show=year == current)
         flow_layer.add_child(flow_group)
         plant_layer.add_child(plant_group)
-        for line in _add_flows(m, flows[year], index, group=flow_group, largest=largest_flow):
+        lines_by[year] = _add_flows(m, flows[year], index, group=flow_group, largest=largest_flow)
+        for line in lines_by[year]:  # the widest of a line's years, for the insets
             lines[line[:3]] = max(line, lines.get(line[:3], line), key=lambda x: x[3])
         drawn[year] = _add_plants(m, capacity[year], production if year == current else no_output, portfolio,
                                   index, colours, group=plant_group, largest=largest, year=year)
@@ -363,7 +364,7 @@ def _add_years(m, result, index: CatalogIndex, production, portfolio, years: lis
     if lines:
         FlowArrows(ARROW_SPACING_PX).add_to(m)
     plant_layer.add_to(m)
-    return plants, largest, [lines[k] for k in sorted(lines)], colours, drawn, layers, current
+    return plants, largest, [lines[k] for k in sorted(lines)], colours, drawn, layers, lines_by, current
 
 
 def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map:
@@ -383,7 +384,7 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
     m = base_map(web_tiles)
     _add_sites(m, index, show_candidates=False)
     if years:
-        plants, largest, lines, colours, by_year, layers, current = _add_years(
+        plants, largest, lines, colours, by_year, layers, lines_by, current = _add_years(
             m, result, index, production, portfolio, years)
     else:
         lines = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
@@ -414,5 +415,7 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
         rings = [s for s in order + demand if str(index.sites[s].get("kind")) == "magnet"]
         shown = {y: [short_label(s, index.sites[s].get("name")) for s in order + demand
                      if s in by_year[y] or s in rings] for y in years}
-        control = YearControl(years, current, layers, shown)
+        far = {y: inset_contents(far_insets(index, {s: ("#222222", p["radius"], p["colour"])
+                                                    for s, p in by_year[y].items()}, lines_by[y])) for y in years}
+        control = YearControl(years, current, layers, shown, far)
     return finish(m, "Plants", [index.location(s) for s in plants], body, labels, insets, control)

@@ -46,7 +46,8 @@ def flows_in(result, year: int) -> pd.DataFrame:
 
 class YearControl(MacroElement):
     """A slider over `years` (default `current`). `layers`: year -> [(parent group, year's
-    group)]; `labels`: year -> the site labels (text) shown that year."""
+    group)]; `labels`: year -> the site labels (text) shown that year; `insets`: year -> region
+    -> {"sites": [[lat, lon]], "flows": [[lat, lon, lat, lon, colour]]} shown in its inset."""
 
     _template = Template(
         """
@@ -58,9 +59,33 @@ class YearControl(MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, years, current, labels, layers) {
+        (function (map, years, current, labels, insets, layers) {
             var control = L.control({position: "topright"});
             var box;
+            function key(values) { return values.join(","); }
+            // a far region's inset (maps/inset.py) shows that year's sites and flows; an inset
+            // with nothing that year is hidden. Elements are hidden, not removed: labels keep their text.
+            function showInsets(year) {
+                map.getContainer().querySelectorAll(".ree-inset").forEach(function (inset) {
+                    var want = insets[year][inset.getAttribute("data-region")] || {sites: [], flows: []};
+                    var sites = want.sites.map(key), flows = want.flows.map(key);
+                    inset.style.display = sites.length || flows.length ? "" : "none";
+                    inset.reeMap.eachLayer(function (layer) {
+                        var el = layer.getElement && layer.getElement();
+                        if (layer.options.className === "ree-inset-flow") {
+                            var ends = layer.getLatLngs();
+                            var on = flows.indexOf(key([ends[0].lat, ends[0].lng, ends[1].lat, ends[1].lng,
+                                                        layer.options.color])) >= 0;
+                            layer.options.flowArrows = on;  // arrowheads only on the year's flows
+                        } else if (el && (layer instanceof L.Marker || layer instanceof L.CircleMarker)
+                                   && !layer.options.flowArrows) {
+                            var at = layer.getLatLng(), on = sites.indexOf(key([at.lat, at.lng])) >= 0;
+                        } else { return; }
+                        if (el) { el.style.display = on ? "" : "none"; }
+                    });
+                    inset.reeMap.fire("overlayadd");
+                });
+            }
             function show(year) {
                 years.forEach(function (y) {
                     layers[y].forEach(function (pair) {
@@ -71,6 +96,7 @@ class YearControl(MacroElement):
                 map.getContainer().querySelectorAll(".ree-label").forEach(function (el) {
                     el.style.display = shown.indexOf(el.getAttribute("data-label")) >= 0 ? "" : "none";
                 });
+                showInsets(year);
                 box.setAttribute("data-year", year);
                 box.querySelector("b").textContent = year;
                 box.querySelector("input").setAttribute("aria-valuetext", year);
@@ -101,7 +127,7 @@ class YearControl(MacroElement):
             };
             control.addTo(map);
             show(current);
-        })({{ this._parent.get_name() }}, {{ this.years|tojson }}, {{ this.current|tojson }}, {{ this.labels|tojson }}, {
+        })({{ this._parent.get_name() }}, {{ this.years|tojson }}, {{ this.current|tojson }}, {{ this.labels|tojson }}, {{ this.insets|tojson }}, {
         {%- for year, pairs in this.layers %}
             {{ year|tojson }}: [{% for parent, group in pairs %}[{{ parent.get_name() }}, {{ group.get_name() }}]{{ ", " if not loop.last }}{% endfor %}]{{ "," if not loop.last }}
         {%- endfor %}
@@ -110,10 +136,20 @@ class YearControl(MacroElement):
         """
     )
 
-    def __init__(self, years: list[int], current: int, layers: dict, labels: dict[int, list[str]]):
+    def __init__(self, years: list[int], current: int, layers: dict, labels: dict[int, list[str]],
+                 insets: dict[int, dict]):
         super().__init__()
         self._name = "YearControl"
         self.years = [str(y) for y in years]  # strings: the keys of labels and layers in JavaScript
         self.current = str(current)
         self.layers = [(str(y), layers[y]) for y in years]
         self.labels = {str(y): labels[y] for y in years}
+        self.insets = {str(y): insets[y] for y in years}
+
+
+def inset_contents(insets: list[dict]) -> dict[str, dict]:
+    """region -> the sites ([lat, lon]) and flows ([lat, lon, lat, lon, colour]) of far_insets'
+    insets (maps/render.py), as the year slider matches them in the inset maps."""
+    return {inset["name"]: {"sites": [site[:2] for site in inset["sites"]],
+                            "flows": [[*flow[0], *flow[1], flow[2]] for flow in inset["flows"]]}
+            for inset in insets}
