@@ -274,7 +274,7 @@ def far_insets(index: CatalogIndex, sites: dict[str, tuple[str, float, str]], li
 
 def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=(), years=None) -> folium.Map:
     """Fit the view to fit_points in the lower 48 (far ones go to insets), then the labels,
-    buttons, year slider (multi-year maps), insets, legend and layer control."""
+    buttons, insets, year slider (multi-year maps), legend and layer control."""
     views = [(name, bounds) for name, bounds in REGION_BOUNDS.items()]
     fit_points = [p for p in fit_points if in_lower48(p)] or list(fit_points)
     if fit_points:
@@ -289,12 +289,12 @@ def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()
     if labels:
         SiteLabels(list(labels)).add_to(m)
     RegionButtons(views).add_to(m)
-    if years is not None:
-        years.add_to(m)
     if insets:
         fitted = {"bounds": fit, "points": [list(p) for p in fit_points], "padding": list(FIT_PADDING),
                   "maxZoom": FIT_MAX_ZOOM, "margin": style.PLANT_RADIUS_MAX}
         Insets(list(insets), style.FLOW_DASH, INSET_ARROW_SPACING_PX, fitted).add_to(m)
+    if years is not None:  # after the labels and insets: it sets what they show for its year
+        years.add_to(m)
     Legend(legend_html).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

@@ -167,7 +167,14 @@ def _year_view(page) -> dict:
             [...el.classList].find(c => c.startsWith('ree-site-')).slice(9)))].sort()})""")
 
 
-def test_timeline_map_year_slider_shows_each_years_plants_and_flows(browser, tmp_path, shipped_catalog):
+@pytest.fixture(scope="module")
+def timeline_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "timeline"
+    assert main(["run", "timeline", "--out", str(out)]) == 0
+    return out
+
+
+def test_timeline_map_year_slider_shows_each_years_plants_and_flows(browser, timeline_dir, shipped_catalog):
     """Issue 15 item 5: the timeline run's map opens on the target year (2030) and its slider
     shows the plants running (capacity_by_year.csv) and the flows (flows_by_year.csv) of the
     year chosen; 2027 has fewer of both than 2035. Offline, and it fits 1,366 px."""
@@ -175,8 +182,7 @@ def test_timeline_map_year_slider_shows_each_years_plants_and_flows(browser, tmp
 
     from maps.labels import short_label
 
-    out = tmp_path / "timeline"
-    assert main(["run", "timeline", "--out", str(out)]) == 0
+    out = timeline_dir
     cap = pd.read_csv(out / "capacity_by_year.csv")
     flows = pd.read_csv(out / "flows_by_year.csv")
     years = sorted(cap["year"].unique())
@@ -223,3 +229,36 @@ def test_one_year_map_has_no_year_slider(browser, baseline_dir):
         assert opened.page.locator("path.ree-plant").count() > 0
         assert opened.page.locator(".ree-years").count() == 0
     assert "ree-years" not in (baseline_dir / "map.html").read_text(encoding="utf-8")
+
+
+def test_timeline_year_slider_moves_the_alaska_inset_and_works_in_the_memo(browser, timeline_dir):
+    """The Alaska inset shows Bokan Mountain and its flows only in years it ships ore
+    (flows_by_year.csv); the memo's inlined map has the same slider, opening on 2030."""
+    flows = pd.read_csv(timeline_dir / "flows_by_year.csv")
+    bokan = flows[(flows["from_site"] == "bokan-mountain") & (flows["tonnes"] > 0)]
+    shipping = sorted(bokan["year"].unique())
+    assert 2027 not in shipping and 2035 in shipping
+    with open_map(browser, timeline_dir / "map.html", width=1366, height=768) as opened:
+        page = opened.page
+        inset = page.locator(".ree-inset[data-region='Alaska']")
+        assert inset.count() == 1 and inset.is_visible() == (2030 in shipping)  # as the map opens
+        for year in (2027, 2035):
+            page.locator(".ree-years input").fill(str(year - 2026))
+            page.wait_for_timeout(200)
+            lines = bokan[bokan["year"] == year].drop_duplicates(["to_site", "form"])
+            assert inset.is_visible() == (year in shipping)
+            shown = inset.evaluate("""el => [...el.querySelectorAll('path.ree-inset-flow')]
+                .filter(p => p.style.display !== 'none').length""")
+            assert shown == len(lines)
+            arrows = inset.locator("path.ree-arrow").count()
+            assert (arrows >= len(lines)) if len(lines) else arrows == 0
+        assert inset.locator(".ree-inset-label").inner_text() == "Bokan Mountain"
+        assert opened.problems() == {k: [] for k in opened.problems()}
+    with open_map(browser, timeline_dir / "report.html", width=1366, height=900) as opened:
+        frame = next(f for f in opened.page.frames if f.url == "about:srcdoc")
+        frame.wait_for_function("() => window.L !== undefined")
+        assert frame.locator(".ree-years").get_attribute("data-year") == "2030"
+        frame.locator(".ree-years input").fill("1")
+        assert frame.locator(".ree-years").get_attribute("data-year") == "2027"
+        assert opened.page.evaluate("document.documentElement.scrollWidth") <= 1366
+        assert opened.problems() == {k: [] for k in opened.problems()}
