@@ -132,7 +132,7 @@ def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours
                 class_name=f"ree-plant ree-tech-{css_token(tech)} ree-site-{css_token(site_id)}"
                            + (" ree-plant-new" if new else ""),
                 popup=folium.Popup(
-                    plant_popup(site_id, tech, rows, site_production, index, site_portfolio),
+                    plant_popup(site_id, tech, rows, site_production, index, site_portfolio, year),
                     max_width=POPUP_WIDTH,
                 ),
                 tooltip=folium.Tooltip(

@@ -212,6 +212,16 @@ def test_timeline_map_year_slider_shows_each_years_plants_and_flows(browser, tim
             names = shipped_catalog.sites.set_index("site_id")["name"]
             assert set(labels) <= {short_label(s, names[s]) for s in shown["sites"]} | magnet, year
             assert _overlapping(labels) == []
+        # a plant's popup gives the capacity running in the year shown (ramping in 2028)
+        slider.fill(str(years.index(2028)))
+        page.wait_for_timeout(200)
+        ramping = cap[(cap["year"] == 2028) & (cap["new_running_tpa"] > 0)].sort_values("available_tpa").iloc[-1]
+        opened.click_centre(page.locator(f"path.ree-plant.ree-site-{ramping.site_id}.ree-tech-{ramping.technology}"))
+        popup = page.locator(".leaflet-popup-content .ree-plant-popup")
+        popup.wait_for(state="visible", timeout=3000)
+        assert popup.locator("tr.ree-this .ree-total").inner_text() == numbers.tonnes(ramping.available_tpa)
+        assert "running in 2028" in popup.inner_text()
+        page.keyboard.press("Escape")
         # the layer control still hides a whole layer, whatever the year
         page.evaluate(f"""() => {{ const m = {FIND_MAP}; m.eachLayer(l => {{
             if (l instanceof L.FeatureGroup && l.hasLayer && l.getLayers().some(g => g instanceof L.FeatureGroup)
