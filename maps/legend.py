@@ -35,6 +35,14 @@ def technologies(colours: dict[str, str], names: dict[str, str]) -> str:
     return _section("Plants by technology", items)
 
 
+def new_outline(weight: float) -> str:
+    """A multi-year map's mark for plants running new capacity in the year shown."""
+    item = ("<div class='ree-legend-item'><svg width='14' height='14' style='vertical-align:middle'>"
+            f"<circle cx='7' cy='7' r='5' fill='#bbb' stroke='#222' stroke-width='{weight}'/></svg> "
+            f"{text('thick outline: new capacity running in the year shown')}</div>")
+    return _section("Year shown (slider)", [item])
+
+
 def sizes(largest_tpa: float) -> str:
     items = []
     for tpa in style.legend_sizes(largest_tpa):

@@ -139,12 +139,13 @@ def plant_popup(
     production: pd.DataFrame,
     index: CatalogIndex,
     portfolio: pd.DataFrame | None = None,
+    year: int | None = None,
 ) -> str:
     """What the result builds at one site: capacity per technology (the clicked one in
     bold), money, output per element, and the site's sources.
 
     `capacity`, `production` and `portfolio` (funded proposals) are the result rows
-    for this site only."""
+    for this site only; a multi-year map's `year` is the year whose capacity is shown."""
     site = index.sites.get(site_id)
     fallback = str(capacity["site_name"].iloc[0]) if "site_name" in capacity and len(capacity) else ""
     head = "<tr><th>Technology</th><th>Existing</th><th>New</th><th>Total t/yr</th><th>Used t/yr</th><th>Capex</th><th>Federal</th></tr>"
@@ -166,7 +167,9 @@ def plant_popup(
     ])
     output = _output_table(production, index)
     proposals = _proposals_table(portfolio, index) if portfolio is not None else ""
-    operator = _facts([("Operator", (site or {}).get("operator"))])
+    operator = _facts([("Operator", (site or {}).get("operator"))]
+                      + ([("Capacity shown", f"running in {year} (existing, and new after ramp-up); "
+                                             "capex and federal: the whole plan")] if year is not None else []))
     return (
         f"{_STYLE}<div class='ree-popup ree-plant-popup'>{_site_header(site, site_id, fallback)}{operator}"
         f"<table class='ree-capacity'>{head}{body}</table>{totals}{output}{proposals}{_sources(site, index)}</div>"

@@ -21,6 +21,7 @@ from maps.inset import Insets, far_region, in_lower48, region_bounds
 from maps.labels import SiteLabels, short_label
 from maps.lookup import CatalogIndex
 from maps.popups import plant_popup, site_popup
+from maps.years import YearControl, capacity_in, flows_in, inset_contents, plan_years
 
 POPUP_WIDTH = 460
 PLANT_GAP_PX = 3  # between circles of one site drawn side by side
@@ -97,11 +98,15 @@ def _rows_for(frame: pd.DataFrame | None, site_id: str) -> pd.DataFrame | None:
     return frame[frame["site_id"].astype(str) == site_id]
 
 
-def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours) -> dict[str, dict]:
-    """Returns, per site, what labels and insets need: capacity, half width (px), colour, radius."""
-    group = folium.FeatureGroup(name=text("Built plants"), show=True)
+def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours, group=None, largest=None,
+                year=None) -> dict[str, dict]:
+    """Returns, per site, what labels and insets need: capacity, half width (px), colour, radius.
+    A multi-year map passes the year's group, the largest plant of all years (circles keep one
+    scale) and the year (tooltips say it, and how much of the capacity is new)."""
+    parent, group = group, group or folium.FeatureGroup(name=text("Built plants"), show=True)
     drawn = {}
-    largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
+    if largest is None:
+        largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
     for site_id, rows in capacity.groupby("site_id", sort=True):
         site_id = str(site_id)
         location = index.location(site_id)
@@ -115,21 +120,24 @@ def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours
                           "colour": colours[str(rows["technology"].iloc[0])], "radius": radii[0]}
         for row, radius, dx in zip(rows.to_dict("records"), radii, offsets):
             tech = str(row["technology"])
+            new = year is not None and row["new_tpa"] > 0  # new capacity running: a thicker outline
             marker = folium.CircleMarker(
                 location,
                 radius=radius,
                 color="#222222",
-                weight=1,
+                weight=NEW_PLANT_WEIGHT if new else 1,
                 fill=True,
                 fill_color=colours[tech],
                 fill_opacity=0.85,
-                class_name=f"ree-plant ree-tech-{css_token(tech)} ree-site-{css_token(site_id)}",
+                class_name=f"ree-plant ree-tech-{css_token(tech)} ree-site-{css_token(site_id)}"
+                           + (" ree-plant-new" if new else ""),
                 popup=folium.Popup(
-                    plant_popup(site_id, tech, rows, site_production, index, site_portfolio),
+                    plant_popup(site_id, tech, rows, site_production, index, site_portfolio, year),
                     max_width=POPUP_WIDTH,
                 ),
                 tooltip=folium.Tooltip(
-                    text(f"{site_name} – {index.technology_name(tech)}: {numbers.tonnes(row['total_tpa'])} t/yr"),
+                    text(f"{site_name} – {index.technology_name(tech)}: {numbers.tonnes(row['total_tpa'])} t/yr"
+                         + (_year_note(row, year) if year is not None else "")),
                     sticky=True,
                 ),
             )
@@ -137,19 +145,41 @@ def _add_plants(m, capacity, production, portfolio, index: CatalogIndex, colours
             if dx:
                 marker.options["offsetPx"] = [dx, 0]
             marker.add_to(group)
-    group.add_to(m)
+    if parent is None:
+        group.add_to(m)
     return drawn
 
 
-def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[tuple[str, str, str, float]]:
-    """One line per (from, to, form), with arrowheads; returns (from, to, form, weight) per line."""
-    group = folium.FeatureGroup(name=text("Flows between sites"), show=True)
+NEW_PLANT_WEIGHT = 3  # outline of a plant running new capacity in the year shown (multi-year maps)
+
+
+def _year_note(row, year: int) -> str:
+    new = float(row["new_tpa"])
+    return f" running in {year}" + (f", {numbers.tonnes(new)} of it new" if new > 0 else ", all existing")
+
+
+def _drawable_flows(flows: pd.DataFrame, index: CatalogIndex) -> pd.DataFrame:
+    """Flows between two different catalog sites with tonnes (a warning names the others)."""
     flows = flows[flows["from_site"].astype(str) != flows["to_site"].astype(str)]
     known = flows["from_site"].astype(str).isin(index.sites) & flows["to_site"].astype(str).isin(index.sites)
     if (~known).any():
-        warnings.warn(f"{int((~known).sum())} flow rows name sites not in the catalog; not drawn", stacklevel=3)
-    flows = flows[known & (flows["tonnes"] > 0)]
-    largest = float(flows.groupby(["from_site", "to_site", "form"])["tonnes"].sum().max()) if len(flows) else 0.0
+        warnings.warn(f"{int((~known).sum())} flow rows name sites not in the catalog; not drawn", stacklevel=4)
+    return flows[known & (flows["tonnes"] > 0)]
+
+
+def _largest_flow(flows: pd.DataFrame) -> float:
+    return float(flows.groupby(["from_site", "to_site", "form"])["tonnes"].sum().max()) if len(flows) else 0.0
+
+
+def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex, group=None,
+               largest=None) -> list[tuple[str, str, str, float]]:
+    """One line per (from, to, form), with arrowheads; returns (from, to, form, weight) per line.
+    A multi-year map passes the year's group and the largest flow of all years (one width
+    scale); it adds the arrowheads itself."""
+    parent, group = group, group or folium.FeatureGroup(name=text("Flows between sites"), show=True)
+    flows = _drawable_flows(flows, index)
+    if largest is None:
+        largest = _largest_flow(flows)
     drawn = []
     for (origin, destination, form), rows in flows.groupby(["from_site", "to_site", "form"], sort=True):
         tonnes = float(rows["tonnes"].sum())
@@ -175,9 +205,10 @@ def _add_flows(m, flows: pd.DataFrame, index: CatalogIndex) -> list[tuple[str, s
         line.options["flowArrows"] = True  # maps/arrows.py draws its arrowheads
         line.add_to(group)
         drawn.append((str(origin), str(destination), str(form), weight))
-    group.add_to(m)
-    if drawn:
-        FlowArrows(ARROW_SPACING_PX).add_to(m)
+    if parent is None:
+        group.add_to(m)
+        if drawn:
+            FlowArrows(ARROW_SPACING_PX).add_to(m)
     return drawn
 
 
@@ -241,9 +272,9 @@ def far_insets(index: CatalogIndex, sites: dict[str, tuple[str, float, str]], li
     return insets
 
 
-def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()) -> folium.Map:
+def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=(), years=None) -> folium.Map:
     """Fit the view to fit_points in the lower 48 (far ones go to insets), then the labels,
-    buttons, insets, legend and layer control."""
+    buttons, insets, year slider (multi-year maps), legend and layer control."""
     views = [(name, bounds) for name, bounds in REGION_BOUNDS.items()]
     fit_points = [p for p in fit_points if in_lower48(p)] or list(fit_points)
     if fit_points:
@@ -262,6 +293,8 @@ def finish(m, fit_label: str, fit_points, legend_html: str, labels=(), insets=()
         fitted = {"bounds": fit, "points": [list(p) for p in fit_points], "padding": list(FIT_PADDING),
                   "maxZoom": FIT_MAX_ZOOM, "margin": style.PLANT_RADIUS_MAX}
         Insets(list(insets), style.FLOW_DASH, INSET_ARROW_SPACING_PX, fitted).add_to(m)
+    if years is not None:  # after the labels and insets: it sets what they show for its year
+        years.add_to(m)
     Legend(legend_html).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
@@ -290,9 +323,54 @@ def _legend_values(summary) -> dict:
     return summary or {}
 
 
+def _target_year(result, years: list[int]) -> int:
+    """The year a multi-year map opens on: the scenario's target year (the one-year tables')."""
+    settings = getattr(getattr(result, "summary", None), "settings", None) or {}
+    year = settings.get("target_year") if isinstance(settings, dict) else None
+    return int(year) if year in years else years[-1]
+
+
+def _add_years(m, result, index: CatalogIndex, production, portfolio, years: list[int]):
+    """Each planned year's flows and plants as a group inside the "Flows between sites" and
+    "Built plants" layers, one scale for all years; the target year's groups shown.
+    Returns (plants drawn in any year, largest, flow lines of any year, colours, year -> sites
+    drawn, year -> [(layer, year's group)], year -> flow lines, the target year)."""
+    current = _target_year(result, years)
+    capacity = {y: capacity_in(result, y) for y in years}
+    flows = {y: _drawable_flows(flows_in(result, y), index) for y in years}
+    every = pd.concat(list(capacity.values()), ignore_index=True)
+    colours = style.technology_colours(every["technology"].astype(str))
+    largest = float(every["total_tpa"].max()) if len(every) else 0.0
+    largest_flow = max(_largest_flow(f) for f in flows.values())
+    no_output = production.iloc[0:0]  # production.csv is the target year's: other years' popups omit it
+    flow_layer = folium.FeatureGroup(name=text("Flows between sites"), show=True)
+    plant_layer = folium.FeatureGroup(name=text("Built plants"), show=True)
+    plants, lines, drawn, layers, lines_by = {}, {}, {}, {}, {}
+    for year in years:
+        flow_group = folium.FeatureGroup(name=f"Flows {year}", control=False, show=year == current)
+        plant_group = folium.FeatureGroup(name=f"Built plants {year}", control=False, show=year == current)
+        flow_layer.add_child(flow_group)
+        plant_layer.add_child(plant_group)
+        lines_by[year] = _add_flows(m, flows[year], index, group=flow_group, largest=largest_flow)
+        for line in lines_by[year]:  # the widest of a line's years, for the insets
+            lines[line[:3]] = max(line, lines.get(line[:3], line), key=lambda x: x[3])
+        drawn[year] = _add_plants(m, capacity[year], production if year == current else no_output, portfolio,
+                                  index, colours, group=plant_group, largest=largest, year=year)
+        for site, plant in drawn[year].items():
+            if site not in plants or plant["half_width"] > plants[site]["half_width"]:
+                plants[site] = plant
+        layers[year] = [(flow_layer, flow_group), (plant_layer, plant_group)]
+    flow_layer.add_to(m)
+    if lines:
+        FlowArrows(ARROW_SPACING_PX).add_to(m)
+    plant_layer.add_to(m)
+    return plants, largest, [lines[k] for k in sorted(lines)], colours, drawn, layers, lines_by, current
+
+
 def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map:
     """What a solved scenario builds: plants sized by capacity, flows, demand sites;
-    the catalog's candidate sites are available as hidden layers."""
+    the catalog's candidate sites are available as hidden layers. A multi-year result's map
+    draws every planned year and opens on the target year, with a year slider."""
     index = CatalogIndex.of(catalog)
     capacity = result.capacity
     capacity = capacity[capacity["total_tpa"] > 0].copy()
@@ -301,19 +379,25 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
         production = pd.DataFrame(columns=["site_id", "technology", "element", "output_t"])
     portfolio = getattr(result, "portfolio", None)  # funded proposals, if the run had any
     flows = getattr(result, "flows", None)
+    years = plan_years(result)
 
     m = base_map(web_tiles)
     _add_sites(m, index, show_candidates=False)
-    lines = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
+    if years:
+        plants, largest, lines, colours, by_year, layers, lines_by, current = _add_years(
+            m, result, index, production, portfolio, years)
+    else:
+        lines = _add_flows(m, flows, index) if isinstance(flows, pd.DataFrame) and len(flows) else []
+        colours = style.technology_colours(capacity["technology"].astype(str))
+        plants = _add_plants(m, capacity, production, portfolio, index, colours)
+        largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
     forms = sorted({line[2] for line in lines})
-    colours = style.technology_colours(capacity["technology"].astype(str))
-    plants = _add_plants(m, capacity, production, portfolio, index, colours)
     _add_developed(m, getattr(result, "feed_options", None), index)
 
-    largest = float(capacity["total_tpa"].max()) if len(capacity) else 0.0
     body = (
         legend.summary(_legend_values(getattr(result, "summary", None)))
         + legend.technologies(colours, index.technology_names)
+        + (legend.new_outline(NEW_PLANT_WEIGHT) if years else "")
         + legend.sizes(largest)
         + legend.forms(forms)
         + legend.kinds(_kinds_in(index))
@@ -325,4 +409,13 @@ def render_result_map(result, catalog, *, web_tiles: bool = False) -> folium.Map
     labels += [[*index.location(s), short_label(s, index.sites[s].get("name")), style.SITE_RADIUS + 2] for s in demand]
     drawn = {s: ("#222222", p["radius"], p["colour"]) for s, p in plants.items()}
     insets = far_insets(index, drawn, lines)
-    return finish(m, "Plants", [index.location(s) for s in plants], body, labels, insets)
+    control = None
+    if years:
+        # a year shows the labels of its plant sites and of every magnet maker (drawn in all years)
+        rings = [s for s in order + demand if str(index.sites[s].get("kind")) == "magnet"]
+        shown = {y: [short_label(s, index.sites[s].get("name")) for s in order + demand
+                     if s in by_year[y] or s in rings] for y in years}
+        far = {y: inset_contents(far_insets(index, {s: ("#222222", p["radius"], p["colour"])
+                                                    for s, p in by_year[y].items()}, lines_by[y])) for y in years}
+        control = YearControl(years, current, layers, shown, far)
+    return finish(m, "Plants", [index.location(s) for s in plants], body, labels, insets, control)

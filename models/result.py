@@ -27,6 +27,7 @@ ELEMENT_COLUMNS = ["element", "demand_t", "domestic_t", "imports_t", "unmet_t", 
 FEED_COLUMNS = ["feedstock_id", "site_id", "form", "supply_tpa", "used_tpa", "nameplate_tpa", "first_output_year",
                 "ramp_share", "foreign_share", "origin", "origin_country", "owner", "captive"]
 FLOW_COLUMNS = ["from_site", "to_site", "form", "element", "tonnes", "distance_km", "transport_usd"]
+FLOWS_BY_YEAR_COLUMNS = ["year", *FLOW_COLUMNS]
 # What a proposal file must have (planner/review/proposals.py); portfolio.csv adds the rest.
 PROPOSAL_COLUMNS = ["project_id", "applicant", "site_id", "technology", "capacity_tpa", "federal_request_usd",
                     "total_capex_usd"]
@@ -65,6 +66,7 @@ class PortfolioResult:
     elements_by_future: pd.DataFrame = field(default_factory=pd.DataFrame)
     futures: pd.DataFrame = field(default_factory=pd.DataFrame)
     regret: pd.DataFrame = field(default_factory=pd.DataFrame)  # with regret = true
+    flows_by_year: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLOWS_BY_YEAR_COLUMNS))
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,6 +113,7 @@ def read_tables(model: PortfolioModel, solution: Solution) -> Reading:
         "projects": projects,
         "feed_options": options,
         **year_tables(model),
+        "flows_by_year": _flows_by_year(model),
     }, model.weighted_supply(_v))
 
 
@@ -340,16 +343,26 @@ def plant_inputs_t(model: PortfolioModel) -> dict[tuple[str, str, str], float]:
     return out
 
 
-def _flows(model: PortfolioModel) -> pd.DataFrame:
-    """Shipments between sites per element: intermediate product, and raw feed delivered to
-    plants elsewhere (its tonnes split by the feed's element shares)."""
+def _flows_by_year(model: PortfolioModel) -> pd.DataFrame:
+    """flows.csv for every planned year, with the year first (empty in a one-year run)."""
+    if not model.inputs.multi_year:
+        return pd.DataFrame(columns=FLOWS_BY_YEAR_COLUMNS)
+    frames = [_flows(model, model.at(year)).assign(year=year) for year in model.inputs.years]
+    return pd.concat(frames, ignore_index=True)[FLOWS_BY_YEAR_COLUMNS]
+
+
+def _flows(model: PortfolioModel, at=None) -> pd.DataFrame:
+    """Shipments between sites per element in one year (default: the target year): intermediate
+    product, and raw feed delivered to plants elsewhere (its tonnes split by the feed's element
+    shares)."""
+    at = at if at is not None else model.report
     inputs = model.inputs
     arcs = inputs.arcs.set_index(["from_site", "to_site", "form"])
     feeds = inputs.feeds.set_index("feedstock_id")
     tonnes: dict[tuple[str, str, str, str], float] = defaultdict(float)
-    for (i, j, form, e, _origin), var in model.shipment.items():
+    for (i, j, form, e, _origin), var in at.shipment.items():
         tonnes[(i, j, form, e)] += _v(var)
-    for (k, site, _tech), var in model.feed_delivery.items():
+    for (k, site, _tech), var in at.feed_delivery.items():
         origin = feeds.at[k, "site_id"]
         t = _v(var)
         if site != origin and t:

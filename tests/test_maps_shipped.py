@@ -153,3 +153,122 @@ def test_horizon_2035_shows_bokan_mountain_in_an_alaska_inset(browser, tmp_path)
         assert covered == []
         assert frame.locator(".ree-inset[data-region='Alaska'] .ree-inset-label").inner_text() == "Bokan Mountain"
         assert opened.problems() == {k: [] for k in opened.problems()}
+
+
+def _year_view(page) -> dict:
+    """What the map shows now: the slider's year, plant circles, flow lines, arrowheads, labels."""
+    return page.evaluate("""() => ({
+        year: document.querySelector('.ree-years').getAttribute('data-year'),
+        plants: document.querySelectorAll('path.ree-plant').length,
+        new_plants: document.querySelectorAll('path.ree-plant.ree-plant-new').length,
+        flows: document.querySelectorAll('path.ree-flow').length,
+        arrows: document.querySelectorAll('path.ree-arrow').length,
+        sites: [...new Set([...document.querySelectorAll('path.ree-plant')].map(el =>
+            [...el.classList].find(c => c.startsWith('ree-site-')).slice(9)))].sort()})""")
+
+
+@pytest.fixture(scope="module")
+def timeline_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "timeline"
+    assert main(["run", "timeline", "--out", str(out)]) == 0
+    return out
+
+
+def test_timeline_map_year_slider_shows_each_years_plants_and_flows(browser, timeline_dir, shipped_catalog):
+    """Issue 15 item 5: the timeline run's map opens on the target year (2030) and its slider
+    shows the plants running (capacity_by_year.csv) and the flows (flows_by_year.csv) of the
+    year chosen; 2027 has fewer of both than 2035. Offline, and it fits 1,366 px."""
+    from test_maps_browser import _overlapping, _visible_labels
+
+    from maps.labels import short_label
+
+    out = timeline_dir
+    cap = pd.read_csv(out / "capacity_by_year.csv")
+    flows = pd.read_csv(out / "flows_by_year.csv")
+    years = sorted(cap["year"].unique())
+
+    def expected(year):
+        running = cap[(cap["year"] == year) & (cap["available_tpa"] > 0)]
+        lines = flows[(flows["year"] == year) & (flows["from_site"] != flows["to_site"]) & (flows["tonnes"] > 0)]
+        return {"plants": len(running), "new_plants": int((running["new_running_tpa"] > 0).sum()),
+                "flows": len(lines.drop_duplicates(["from_site", "to_site", "form"])),
+                "sites": sorted(running["site_id"].unique())}
+
+    assert expected(2027)["plants"] < expected(2035)["plants"]
+    assert expected(2027)["flows"] < expected(2035)["flows"]
+    with open_map(browser, out / "map.html", width=1366, height=768) as opened:
+        page = opened.page
+        slider = page.locator(".ree-years input")
+        for year in (2030, 2027, 2035):  # 2030: as it opens
+            if year != 2030:
+                slider.fill(str(years.index(year)))
+                page.wait_for_timeout(200)
+            shown = _year_view(page)
+            assert shown["year"] == str(year)
+            assert {k: shown[k] for k in expected(year)} == expected(year), year
+            assert shown["arrows"] >= shown["flows"]  # at least one arrowhead per line
+            labels = _visible_labels(page)
+            magnet = {short_label(r.site_id, r.name) for r in shipped_catalog.sites.itertuples() if r.kind == "magnet"}
+            names = shipped_catalog.sites.set_index("site_id")["name"]
+            assert set(labels) <= {short_label(s, names[s]) for s in shown["sites"]} | magnet, year
+            assert _overlapping(labels) == []
+        # a plant's popup gives the capacity running in the year shown (ramping in 2028)
+        slider.fill(str(years.index(2028)))
+        page.wait_for_timeout(200)
+        ramping = cap[(cap["year"] == 2028) & (cap["new_running_tpa"] > 0)].sort_values("available_tpa").iloc[-1]
+        opened.click_centre(page.locator(f"path.ree-plant.ree-site-{ramping.site_id}.ree-tech-{ramping.technology}"))
+        popup = page.locator(".leaflet-popup-content .ree-plant-popup")
+        popup.wait_for(state="visible", timeout=3000)
+        assert popup.locator("tr.ree-this .ree-total").inner_text() == numbers.tonnes(ramping.available_tpa)
+        assert "running in 2028" in popup.inner_text()
+        page.keyboard.press("Escape")
+        # the layer control still hides a whole layer, whatever the year
+        page.evaluate(f"""() => {{ const m = {FIND_MAP}; m.eachLayer(l => {{
+            if (l instanceof L.FeatureGroup && l.hasLayer && l.getLayers().some(g => g instanceof L.FeatureGroup)
+                && l.getLayers()[0].getLayers().some(x => x.options.pane === 'ree-plants')) m.removeLayer(l); }}); }}""")
+        assert page.locator("path.ree-plant").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        for selector in (".ree-years", "#ree-legend", ".leaflet-control-layers", ".ree-regions"):
+            box = page.locator(selector).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768, selector
+        assert opened.problems() == {k: [] for k in opened.problems()}
+
+
+def test_one_year_map_has_no_year_slider(browser, baseline_dir):
+    with open_map(browser, baseline_dir / "map.html") as opened:
+        assert opened.page.locator("path.ree-plant").count() > 0
+        assert opened.page.locator(".ree-years").count() == 0
+    assert "ree-years" not in (baseline_dir / "map.html").read_text(encoding="utf-8")
+
+
+def test_timeline_year_slider_moves_the_alaska_inset_and_works_in_the_memo(browser, timeline_dir):
+    """The Alaska inset shows Bokan Mountain and its flows only in years it ships ore
+    (flows_by_year.csv); the memo's inlined map has the same slider, opening on 2030."""
+    flows = pd.read_csv(timeline_dir / "flows_by_year.csv")
+    bokan = flows[(flows["from_site"] == "bokan-mountain") & (flows["tonnes"] > 0)]
+    shipping = sorted(bokan["year"].unique())
+    assert 2027 not in shipping and 2035 in shipping
+    with open_map(browser, timeline_dir / "map.html", width=1366, height=768) as opened:
+        page = opened.page
+        inset = page.locator(".ree-inset[data-region='Alaska']")
+        assert inset.count() == 1 and inset.is_visible() == (2030 in shipping)  # as the map opens
+        for year in (2027, 2035):
+            page.locator(".ree-years input").fill(str(year - 2026))
+            page.wait_for_timeout(200)
+            lines = bokan[bokan["year"] == year].drop_duplicates(["to_site", "form"])
+            assert inset.is_visible() == (year in shipping)
+            shown = inset.evaluate("""el => [...el.querySelectorAll('path.ree-inset-flow')]
+                .filter(p => p.style.display !== 'none').length""")
+            assert shown == len(lines)
+            arrows = inset.locator("path.ree-arrow").count()
+            assert (arrows >= len(lines)) if len(lines) else arrows == 0
+        assert inset.locator(".ree-inset-label").inner_text() == "Bokan Mountain"
+        assert opened.problems() == {k: [] for k in opened.problems()}
+    with open_map(browser, timeline_dir / "report.html", width=1366, height=900) as opened:
+        frame = next(f for f in opened.page.frames if f.url == "about:srcdoc")
+        frame.wait_for_function("() => window.L !== undefined")
+        assert frame.locator(".ree-years").get_attribute("data-year") == "2030"
+        frame.locator(".ree-years input").fill("1")
+        assert frame.locator(".ree-years").get_attribute("data-year") == "2027"
+        assert opened.page.evaluate("document.documentElement.scrollWidth") <= 1366
+        assert opened.problems() == {k: [] for k in opened.problems()}

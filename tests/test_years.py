@@ -2,6 +2,7 @@
 special case years = [target_year], capacity that never disappears, bad year inputs."""
 import dataclasses
 
+import pandas as pd
 import pytest
 
 import factory as f
@@ -81,7 +82,7 @@ def test_one_year_is_the_special_case(solve):
     assert [v.name for v in model_one.prob.variables()] == [v.name for v in model_same.prob.variables()]
     assert list(model_one.rows) == list(model_same.rows)
     assert one.summary["objective_value"] == same.summary["objective_value"] == pytest.approx(100.0)
-    assert same.spend_by_year.empty and same.capacity_by_year.empty
+    assert same.spend_by_year.empty and same.capacity_by_year.empty and same.flows_by_year.empty
 
 
 @pytest.mark.parametrize("name", ["baseline", "policy-reversal", "min-reliance"])
@@ -171,6 +172,25 @@ def test_timeline_years_balance_and_report_year_matches_one_year_tables(timeline
     assert basis[2026] == "held at the 2030 anchor (no demand sourced for 2026)"
     assert basis[2032] == "interpolated between the 2030 and 2035 anchors"
     assert basis[2035] == "catalog anchor year 2035"
+
+
+def test_timeline_flows_by_year_target_year_is_flows_and_goes_to_running_plants(timeline):
+    """flows_by_year's target-year rows are flows.csv; every year's flows end at a magnet maker
+    or at a site with a plant running that year (capacity_by_year.csv); the folder has the CSV."""
+    flows = timeline.result.flows_by_year
+    assert sorted(set(flows["year"])) == list(range(2026, 2036))
+    report = flows[flows["year"] == 2030].drop(columns="year").reset_index(drop=True)
+    pd.testing.assert_frame_equal(report, timeline.result.flows)
+    cap = timeline.result.capacity_by_year
+    running = set(zip(cap.loc[cap["available_tpa"] > 0, "year"], cap.loc[cap["available_tpa"] > 0, "site_id"]))
+    magnet = set(timeline.catalog.sites.loc[timeline.catalog.sites["kind"] == "magnet", "site_id"])
+    ends = set(zip(flows["year"], flows["to_site"]))
+    assert {(y, s) for y, s in ends if s not in magnet} <= running
+    assert len(flows[flows["year"] == 2027]) < len(flows[flows["year"] == 2035])
+    table = timeline.tables()["flows_by_year.csv"]
+    assert list(table.columns[:8]) == ["year", "from_site", "to_site", "form", "element", "tonnes", "distance_km",
+                                       "transport_usd"]
+    assert table[["from_latitude", "to_longitude"]].notna().all().all()
 
 
 def test_reliance_lines_say_when_reliance_falls():

@@ -13,7 +13,8 @@ from planner.outputs.folder import atomic_folder
 from planner.outputs.tables import write_csv
 from sites import Catalog
 
-YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv")  # multi-year runs only
+# multi-year runs only
+YEAR_FILES = ("capacity_by_year.csv", "elements_by_year.csv", "spend_by_year.csv", "flows_by_year.csv")
 FUTURE_FILES = ("elements_by_future.csv", "futures.csv", "regret.csv")  # runs with futures only
 TABLE_FILES = {
     "capacity.csv": "capacity",
@@ -50,7 +51,7 @@ def run_tables(result: PortfolioResult, catalog: Catalog) -> dict[str, pd.DataFr
         frame = getattr(result, attr)
         if name in YEAR_FILES + FUTURE_FILES and frame.empty:
             continue
-        tables[name] = flows_with_coordinates(frame, catalog) if name == "flows.csv" else frame
+        tables[name] = flows_with_coordinates(frame, catalog) if name in ("flows.csv", "flows_by_year.csv") else frame
     return tables
 
 
