@@ -239,6 +239,8 @@ class ReviewResult:
             return write_ranking(Path(out_dir), self.evaluations, self.portfolios, self.projects, self.title,
                                  self.notes, with_map=with_map, force=force, protect=self.protect)
         extra = {"selection.csv": self.selection.applications} if self.kind == "select" else None
+        if extra is not None and self.selection.no_regret is not None:  # several futures
+            extra["no_regret.csv"] = self.selection.no_regret
         return write_evaluation(Path(out_dir), self.evaluations[0], self.portfolios, self.projects,
                                 with_map=with_map, extra=extra, force=force, protect=self.protect, kind=self.kind,
                                 board=self.board, board_title=self.title)

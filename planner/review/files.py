@@ -116,4 +116,26 @@ def selection_text(selection: Selection) -> str:
     if len(out):
         lines.append("Left out:")
         lines += [f"  {r.project_id}: {r.reason}" for r in out.itertuples(index=False)]
+    if selection.no_regret is not None:
+        lines += ["", no_regret_text(selection.no_regret)]
+    return "\n".join(lines)
+
+
+def no_regret_text(table: pd.DataFrame) -> str:
+    """The no-regret awards: each application's futures funded, and its largest regrets."""
+    from planner.review.noregret import EVERY, NONE
+
+    every = table[table["award"] == EVERY]["project_id"]
+    none = table[table["award"] == NONE]["project_id"]
+    unit = table["value_unit"].iloc[0] if len(table) else ""
+    lines = [f"No-regret awards (each future chosen alone; no_regret.csv): fund in every future: "
+             f"{', '.join(every) or 'none'}; funded in no future: {', '.join(none) or 'none'}"]
+    shown = table[["project_id", "futures_funded", "funded_in", "funded_in_stochastic", "max_regret_if_funded",
+                   "max_regret_if_dropped"]].rename(columns={"futures_funded": "futures", "funded_in_stochastic":
+                                                              "stochastic", "max_regret_if_funded": "regret_if_funded",
+                                                              "max_regret_if_dropped": "regret_if_dropped"})
+    for c in ("regret_if_funded", "regret_if_dropped"):
+        shown[c] = ["" if v != v else f"{v:,.3f}" for v in shown[c]]
+    lines.append(text_table(shown, {"futures": "{}", "regret_if_funded": "{}", "regret_if_dropped": "{}"}))
+    lines.append(f"(largest regret over the futures, {unit}; blank: cannot be funded within the budget)")
     return "\n".join(lines)
