@@ -1,6 +1,5 @@
 """No-regret awards (docs/review.md, "No-regret awards"): select over two futures, each future's
 own choice from the same pool, and each application's regret if funded or dropped, by hand."""
-import math
 
 import pandas as pd
 import pytest
@@ -65,3 +64,35 @@ def test_no_regret_awards_by_hand(tmp_path, capsys):
     assert "<b>Funded in no future</b> (&#10005;): C (Applicant C)." in html
     assert html.count('<tr class="fund every">') == 1 and html.count('<tr class="nofund none">') == 1
     assert "fund in every future: A; funded in no future: C" in printed
+
+
+def test_rank_pools_the_files_applications(tmp_path, capsys):
+    """rank over the same futures: the two files' applications as one pool (A, B, C) give the
+    same awards as select; a second file's A that is a different application gets none."""
+    toml, _ = _scenario(tmp_path)
+    one = pf.write_proposals(tmp_path / "one.csv", POOL[:2])
+    other_a = pf.project("A", 50, 1, 2)
+    two = pf.write_proposals(tmp_path / "two.csv", [POOL[2], other_a])
+    out = tmp_path / "rank"
+    assert main(["rank", str(one), str(two), "--scenario", str(toml), "--out", str(out), "--no-map"]) == 0
+    assert "fund in every future: A; funded in no future: C" in capsys.readouterr().out
+    table = pd.read_csv(out / "no_regret.csv", keep_default_na=False).set_index("project_id")
+    assert table["award"].to_dict() == {"A": "fund in every future", "B": "fund in some futures",
+                                        "C": "fund in no future"}
+    assert table["funded_in_stochastic"].to_dict() == {"A": True, "B": True, "C": False}
+    assert table.loc["C", ["regret_if_funded_truce", "regret_if_funded_cut"]].astype(float).tolist() == \
+        pytest.approx([25.0, 20.0], abs=1e-6)
+    board = pd.read_csv(out / "board.csv", keep_default_na=False)
+    assert list(zip(board["portfolio"], board["project_id"], board["no_regret"])) == [
+        ("one", "A", "fund in every future"), ("one", "B", "fund in some futures"),
+        ("two", "C", "fund in no future"), ("two", "A", "")]
+
+
+def test_one_future_writes_no_no_regret_table(tmp_path):
+    """Without futures select writes what it always did: no no_regret.csv, no board column."""
+    toml, pool = _scenario(tmp_path, futures=False)
+    out = tmp_path / "out"
+    assert main(["select", str(pool), "--scenario", str(toml), "--out", str(out), "--no-map"]) == 0
+    assert not (out / "no_regret.csv").exists()
+    assert "no_regret" not in pd.read_csv(out / "board.csv").columns
+    assert "No-regret" not in (out / "board.html").read_text(encoding="utf-8")

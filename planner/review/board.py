@@ -85,15 +85,21 @@ def _marginals(ev):
     return ev.marginals.set_index("project_id") if len(ev.marginals) else None
 
 
-def board_of_evaluations(evaluations) -> pd.DataFrame:
-    """evaluate and rank: every project of every proposal portfolio (not the optimiser's own)."""
+def board_of_evaluations(evaluations, no_regret: pd.DataFrame | None = None, pool: dict | None = None) -> pd.DataFrame:
+    """evaluate and rank: every project of every proposal portfolio (not the optimiser's own);
+    rank with several futures: each one's no-regret award (blank for an id whose application
+    differs from the one in the pool, see ranking._pool)."""
+    awards = {} if no_regret is None else dict(zip(no_regret["project_id"], no_regret["award"]))
     rows = []
     for ev in evaluations:
         if ev.proposals is None or getattr(ev, "source", "") == "optimiser":
             continue
         sites = ev.run.catalog.sites.set_index("site_id")["name"].to_dict()
         m = _marginals(ev)
-        rows += [_row(ev.name, q, ev, sites, m, None, None, False) for q in ev.proposals.projects]
+        for q in ev.proposals.projects:
+            rows.append(_row(ev.name, q, ev, sites, m, None, None, False))
+            if no_regret is not None:
+                rows[-1][NO_REGRET] = awards.get(q.project_id, "") if (pool or {}).get(q.project_id) == q else ""
     return _finish(rows)
 
 

@@ -46,12 +46,17 @@ def write_board(board: pd.DataFrame, folder: Path, title: str, notes: list[str])
 
 def write_ranking(target: Path, evaluations: list[Evaluation], portfolios: pd.DataFrame, projects: pd.DataFrame,
                   title: str, notes: list[str], with_map: bool = True, force: bool = False,
-                  protect: tuple = ()) -> Path:
+                  protect: tuple = (), board: pd.DataFrame | None = None,
+                  no_regret: pd.DataFrame | None = None) -> Path:
     """The ranked scorecard (csv, xlsx, html), the comparison map and each portfolio's run files."""
     with atomic_folder(target, "rank", force=force, protect=protect) as folder:
         write_scorecard(portfolios, projects, folder, title, notes)
         from planner.review.board import board_of_evaluations
-        write_board(board_of_evaluations(evaluations), folder, f"Award board: {title}", notes)
+        if board is None:
+            board = board_of_evaluations(evaluations)
+        write_board(board, folder, f"Award board: {title}", notes)
+        if no_regret is not None:  # several futures
+            write_csv(no_regret, folder / "no_regret.csv")
         used: set[str] = set()
         for ev in evaluations:
             name, k = slug(ev.name, "portfolio"), 2

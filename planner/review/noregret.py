@@ -64,13 +64,27 @@ def future_choices(scenario: Scenario, catalog: Catalog, eligible) -> tuple[dict
 
 
 def no_regret(selection: Selection, scenario: Scenario, catalog: Catalog, eligible) -> pd.DataFrame:
-    """One row per application of the pool: in which futures' own choices it is funded, whether
-    the stochastic (extensive-form) choice funds it, and its regret if funded or dropped per future."""
+    """select: every application of the pool, the stochastic choice being select's own."""
+    stochastic = selection.applications.set_index("project_id")["funded"].to_dict()
+    return _table(selection.pool.projects, stochastic, scenario, catalog, eligible)
+
+
+def pool_no_regret(projects, scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
+    """rank: the ranked files' applications as one pool (each id once), chosen over all futures
+    together (the stochastic choice) and in each future alone."""
+    pm = ProjectModel(scenario, catalog, tuple(projects), "choose")
+    best, _ = best_choice(pm, projects, "the choice of applications over all futures")
+    stochastic = {q.project_id: q.project_id in best.funded for q in projects}
+    return _table(projects, stochastic, scenario, catalog, tuple(projects))
+
+
+def _table(projects, stochastic: dict[str, bool], scenario: Scenario, catalog: Catalog, eligible) -> pd.DataFrame:
+    """One row per application: in which futures' own choices it is funded, whether the
+    stochastic (extensive-form) choice funds it, and its regret if funded or dropped per future."""
     by_future, unit = future_choices(scenario, catalog, eligible)
     names = list(by_future)
-    stochastic = selection.applications.set_index("project_id")["funded"]
     rows = []
-    for q in selection.pool.projects:
+    for q in projects:
         mine = {f: by_future[f].get(q.project_id) for f in names}
         ok = all(v is not None for v in mine.values())
         funded_in = [f for f in names if ok and mine[f][0]]
@@ -78,7 +92,7 @@ def no_regret(selection: Selection, scenario: Scenario, catalog: Catalog, eligib
         nan = math.nan
         row = {"project_id": q.project_id, "applicant": q.applicant, "site_id": q.site_id,
                "federal_request_usd": q.federal_usd, "futures_funded": len(funded_in), "futures": len(names),
-               "funded_in": ";".join(funded_in), "funded_in_stochastic": bool(stochastic[q.project_id]),
+               "funded_in": ";".join(funded_in), "funded_in_stochastic": bool(stochastic.get(q.project_id, False)),
                "award": award,
                "max_regret_if_funded": _max([mine[f][1] for f in names]) if ok else nan,
                "max_regret_if_dropped": _max([mine[f][2] for f in names]) if ok else nan,
