@@ -1,5 +1,5 @@
-"""No-regret awards (docs/review.md, "No-regret awards"): with several futures, `select` also
-chooses from the same pool within the same budget once per future alone (that future at
+"""No-regret awards (docs/review.md, "No-regret awards"): with several futures, `select` (and
+`rank`, on the ranked files' applications as one pool) also chooses from the same pool within the same budget once per future alone (that future at
 probability 1, as if it were certain), so a reviewer sees which applications are funded in every
 future, in some, or in none, and what each costs in a future where it is not that future's choice.
 
@@ -25,10 +25,6 @@ EVERY = "fund in every future"
 SOME = "fund in some futures"
 NONE = "fund in no future"
 INELIGIBLE = "ineligible"
-
-FIXED_COLUMNS = ["project_id", "applicant", "site_id", "federal_request_usd", "futures_funded", "futures",
-                 "funded_in", "funded_in_stochastic", "award", "max_regret_if_funded", "max_regret_if_dropped",
-                 "value_unit"]
 
 
 def _regret(sense: str, best: WhatIf, forced: WhatIf, tie: float) -> float:
