@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import factory as f
+from browser import requires_chromium
 import proposal_factory as pf
 from planner.cli import main
 from test_futures import CHEAP_PLANT
@@ -96,3 +97,19 @@ def test_one_future_writes_no_no_regret_table(tmp_path):
     assert not (out / "no_regret.csv").exists()
     assert "no_regret" not in pd.read_csv(out / "board.csv").columns
     assert "No-regret" not in (out / "board.html").read_text(encoding="utf-8")
+
+
+@requires_chromium
+def test_no_regret_board_fits_a_laptop_screen(browser, tmp_path):
+    """The marks and the paragraph, not a column: a no-regret board fits 1,366 px with long names."""
+    from browser import open_map
+
+    toml, _ = _scenario(tmp_path)
+    long = [dict(row, applicant="A very long applicant name Incorporated " * 3) for row in POOL]
+    pool = pf.write_proposals(tmp_path / "long.csv", long)
+    out = tmp_path / "out"
+    assert main(["select", str(pool), "--scenario", str(toml), "--out", str(out), "--no-map"]) == 0
+    with open_map(browser, out / "board.html", width=1366, height=800) as opened:
+        assert opened.problems() == {k: [] for k in opened.problems()}
+        assert opened.page.evaluate("document.documentElement.scrollWidth") <= 1366
+        assert opened.page.locator("table.board tbody tr.every").count() == 1

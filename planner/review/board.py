@@ -126,7 +126,7 @@ HEADS = {"verdict": "Verdict", "project_id": "Application", "portfolio": "Portfo
          "site_name": "Site", "technology": "Plant or feed option", "federal_request_usd": "Request ($M)",
          "federal_usd_per_weighted_t": "Federal $ per weighted t/yr",
          "weighted_t_per_federal_musd": "Weighted t/yr per federal $1M", "dy_t": "Dy (t/yr)", "tb_t": "Tb (t/yr)",
-         "no_regret": "Across futures", "reason": "Reason"}
+         "reason": "Reason"}
 FORMATS = {"Request ($M)": "{:,.1f}", "Federal $ per weighted t/yr": "{:,.0f}",
            "Weighted t/yr per federal $1M": "{:,.1f}", "Dy (t/yr)": "{:,.1f}", "Tb (t/yr)": "{:,.1f}"}
 STYLE = """
@@ -209,6 +209,7 @@ def _no_regret_note(board: pd.DataFrame) -> str:
 def _board_table(view: pd.DataFrame, board: pd.DataFrame) -> str:
     head = "".join(f'<th class="{"n" if c in FORMATS else ""}">{escape(c)}</th>' for c in view.columns)
     rows = []
+    # the no-regret award is a mark on the verdict (no column: the table must fit a laptop screen)
     awards = board[NO_REGRET] if NO_REGRET in board else [""] * len(board)
     marks = {"fund in every future": " every", "fund in no future": " none"}
     for (_, r), verdict, outlier, award in zip(view.iterrows(), board["verdict"], board["far_above_others"], awards):
