@@ -226,6 +226,7 @@ class ReviewResult:
     notes: list[str] = field(default_factory=list)
     selection: object = None  # select: planner.review.evaluation.Selection
     left_out: list = field(default_factory=list)  # select: problems of applications left out
+    no_regret: pd.DataFrame | None = None  # rank with several futures (select's is on its selection)
 
     @property
     def run(self) -> Run:
@@ -237,8 +238,11 @@ class ReviewResult:
 
         if self.kind == "rank":
             return write_ranking(Path(out_dir), self.evaluations, self.portfolios, self.projects, self.title,
-                                 self.notes, with_map=with_map, force=force, protect=self.protect)
+                                 self.notes, with_map=with_map, force=force, protect=self.protect,
+                                 board=self.board, no_regret=self.no_regret)
         extra = {"selection.csv": self.selection.applications} if self.kind == "select" else None
+        if extra is not None and self.selection.no_regret is not None:  # several futures
+            extra["no_regret.csv"] = self.selection.no_regret
         return write_evaluation(Path(out_dir), self.evaluations[0], self.portfolios, self.projects,
                                 with_map=with_map, extra=extra, force=force, protect=self.protect, kind=self.kind,
                                 board=self.board, board_title=self.title)
@@ -278,7 +282,8 @@ def rank(portfolios: Sequence[str | Path], ref: ScenarioRef = None, catalog: Cat
     if ranking.failed:
         raise SolverFailure(f"portfolio(s) {', '.join(ranking.failed)}", "not optimal")
     return ReviewResult("rank", chosen, ranking.evaluations, ranking.portfolios, ranking.projects,
-                  board_of_evaluations(ranking.evaluations), ranking.title, _protect(files, chosen), ranking.notes)
+                  board_of_evaluations(ranking.evaluations, ranking.no_regret, ranking.pool), ranking.title,
+                  _protect(files, chosen), ranking.notes, no_regret=ranking.no_regret)
 
 
 def select(applications: str | Path, ref: ScenarioRef = None, catalog: Catalog | None = None,

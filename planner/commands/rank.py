@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from planner import api
     from planner.outputs.folder import slug
-    from planner.review.files import scorecard_text, warnings_text
+    from planner.review.files import no_regret_text, scorecard_text, warnings_text
 
     setup = review_setup(args, list(args.portfolios), lambda scenario: f"rank-{slug(scenario.name)}")
     ranking = api.rank(args.portfolios, setup.scenario, setup.catalog)
@@ -29,6 +29,8 @@ def main(args) -> int:
     print("\n".join(ranking.notes))
     print("\n" + scorecard_text(ranking.portfolios))
     print("\n" + warnings_text(ranking.projects))
+    if ranking.no_regret is not None:  # several futures
+        print("\n" + no_regret_text(ranking.no_regret))
     print(f"\nScorecard (scorecard.csv, .xlsx, .html), award board (board.csv, board.html) and map written to "
           f"{setup.out}/")
     return EXIT_OK

@@ -20,6 +20,7 @@ OUTLIER_X = 5.0
 ADDS_NOTHING_T = 0.01  # weighted t/yr: below this a project adds nothing (solver noise)
 
 BOARD_COLUMNS = [c.name for c in columns_of("board.csv")]
+NO_REGRET = "no_regret"  # select with several futures only (planner/review/noregret.py)
 
 
 def _plant_output(ev, site_id: str, technology: str, element: str) -> float:
@@ -42,7 +43,7 @@ def _flag_outliers(frame: pd.DataFrame) -> pd.Series:
 def _finish(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
-        return pd.DataFrame(columns=BOARD_COLUMNS)
+        return pd.DataFrame(columns=[c for c in BOARD_COLUMNS if c != NO_REGRET])
     frame["times_others_median"] = _flag_outliers(frame)
     frame["far_above_others"] = frame["times_others_median"] > OUTLIER_X
     for i in frame.index[frame["far_above_others"]]:
@@ -53,7 +54,7 @@ def _finish(rows: list[dict]) -> pd.DataFrame:
             frame.at[i, "reason"] = note
         else:
             frame.at[i, "reason"] = f"{frame.at[i, 'reason']}; {note}"
-    return frame[BOARD_COLUMNS]
+    return frame[[c for c in BOARD_COLUMNS if c in frame]]
 
 
 def _row(portfolio: str, q, ev, sites, marginals, verdict: str | None, reason: str | None,
@@ -84,15 +85,21 @@ def _marginals(ev):
     return ev.marginals.set_index("project_id") if len(ev.marginals) else None
 
 
-def board_of_evaluations(evaluations) -> pd.DataFrame:
-    """evaluate and rank: every project of every proposal portfolio (not the optimiser's own)."""
+def board_of_evaluations(evaluations, no_regret: pd.DataFrame | None = None, pool: dict | None = None) -> pd.DataFrame:
+    """evaluate and rank: every project of every proposal portfolio (not the optimiser's own);
+    rank with several futures: each one's no-regret award (blank for an id whose application
+    differs from the one in the pool, see ranking._pool)."""
+    awards = {} if no_regret is None else dict(zip(no_regret["project_id"], no_regret["award"]))
     rows = []
     for ev in evaluations:
         if ev.proposals is None or getattr(ev, "source", "") == "optimiser":
             continue
         sites = ev.run.catalog.sites.set_index("site_id")["name"].to_dict()
         m = _marginals(ev)
-        rows += [_row(ev.name, q, ev, sites, m, None, None, False) for q in ev.proposals.projects]
+        for q in ev.proposals.projects:
+            rows.append(_row(ev.name, q, ev, sites, m, None, None, False))
+            if no_regret is not None:
+                rows[-1][NO_REGRET] = awards.get(q.project_id, "") if (pool or {}).get(q.project_id) == q else ""
     return _finish(rows)
 
 
@@ -102,11 +109,14 @@ def board_of_selection(selection) -> pd.DataFrame:
     sites = ev.run.catalog.sites.set_index("site_id")["name"].to_dict()
     m = _marginals(ev)
     apps = selection.applications.set_index("project_id")
+    awards = selection.no_regret.set_index("project_id")["award"] if selection.no_regret is not None else None
     rows = []
     for q in selection.pool.projects:
         funded = bool(apps.at[q.project_id, "funded"])
         rows.append(_row(selection.pool.name, q, ev if funded else None, sites, m if funded else None,
                          "fund" if funded else "do not fund", str(apps.at[q.project_id, "reason"]), funded))
+        if awards is not None:
+            rows[-1][NO_REGRET] = str(awards[q.project_id])
     return _finish(rows)
 
 
@@ -128,6 +138,11 @@ table.board td:last-child { min-width: 16rem; }
 tr.outlier td { background: #fff3bf; }
 .defs { font-size: 0.9rem; }
 """
+# only on a board with no-regret awards, so other boards keep their bytes
+NO_REGRET_STYLE = """
+tr.every td:first-child::after { content: " \\2605"; color: #2b8a3e; }
+tr.none td:first-child::after { content: " \\2715"; color: #c92a2a; }
+"""
 
 
 def funding_curve(board: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +162,7 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
     # that can wrap, so the table fits a laptop screen)
     shown["technology"] = [t.replace("_", " ") if t else (f"feed option {o}" if o else "")
                            for t, o in zip(shown["technology"], shown["option_id"])]
-    columns = [c for c in HEADS if c != "portfolio" or shown["portfolio"].nunique() > 1]
+    columns = [c for c in HEADS if (c != "portfolio" or shown["portfolio"].nunique() > 1) and c in shown]
     view = shown[columns].rename(columns=HEADS)
     funded = int((board["verdict"] == "fund").sum())
     flagged = board[board["far_above_others"]]
@@ -164,6 +179,8 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
                      f"{OUTLIER_X:g}x their median): " + escape(", ".join(
                          f"{r.project_id} ({r.applicant}, ${r.federal_usd_per_weighted_t:,.0f})"
                          for r in flagged.itertuples(index=False))) + "</p>")
+    if NO_REGRET in board:
+        parts.append(_no_regret_note(board))
     curve = funding_curve(board)
     if len(curve):
         parts += ["<h2>Funding curve</h2>",
@@ -171,14 +188,32 @@ def board_html(board: pd.DataFrame, title: str, notes: list[str]) -> str:
                                     "Funding curve: cumulative weighted t/yr against cumulative federal $M, "
                                     "best-value applications first")]
     parts += ["<h2>Applications</h2>", _board_table(view, board)]
-    return html_page.page(title, "\n".join(parts), STYLE + ".flag{color:#c92a2a;font-weight:600}")
+    style = STYLE + (NO_REGRET_STYLE if NO_REGRET in board else "")
+    return html_page.page(title, "\n".join(parts), style + ".flag{color:#c92a2a;font-weight:600}")
+
+
+def _no_regret_note(board: pd.DataFrame) -> str:
+    """Which applications each future's own choice funds: every future's (no regret in funding
+    them), and none (no regret in leaving them out)."""
+    def ids(award: str) -> str:
+        found = board[board[NO_REGRET] == award]
+        return ", ".join(f"{r.project_id} ({r.applicant})" for r in found.itertuples(index=False)) or "none"
+
+    from planner.review.noregret import EVERY, NONE
+    return ("<h2>No-regret awards</h2><p class='defs'>The pool chosen again in each future alone, as if that "
+            "future were certain (same budget; no_regret.csv has each application's regret if funded or dropped "
+            f"per future). <b>Fund in every future</b> (&#9733;): {escape(ids(EVERY))}. "
+            f"<b>Funded in no future</b> (&#10005;): {escape(ids(NONE))}.</p>")
 
 
 def _board_table(view: pd.DataFrame, board: pd.DataFrame) -> str:
     head = "".join(f'<th class="{"n" if c in FORMATS else ""}">{escape(c)}</th>' for c in view.columns)
     rows = []
-    for (_, r), verdict, outlier in zip(view.iterrows(), board["verdict"], board["far_above_others"]):
-        cls = ("fund" if verdict == "fund" else "nofund") + (" outlier" if outlier else "")
+    # the no-regret award is a mark on the verdict (no column: the table must fit a laptop screen)
+    awards = board[NO_REGRET] if NO_REGRET in board else [""] * len(board)
+    marks = {"fund in every future": " every", "fund in no future": " none"}
+    for (_, r), verdict, outlier, award in zip(view.iterrows(), board["verdict"], board["far_above_others"], awards):
+        cls = ("fund" if verdict == "fund" else "nofund") + (" outlier" if outlier else "") + marks.get(award, "")
         tds = "".join(f'<td class="{"n" if c in FORMATS else ""}">{escape(html_page.cell(r[c], FORMATS.get(c)))}</td>'
                       for c in view.columns)
         rows.append(f'<tr class="{cls}">{tds}</tr>')

@@ -14,7 +14,8 @@ import pandas as pd
 
 from models import Pipeline, PortfolioModel, PortfolioResult
 from models.formulation import STAGES
-from models.settings import Project
+from models.futures import alone
+from models.settings import Future, Project
 from models.summary import OBJECTIVE_UNITS
 from planner.failures import SolverFailure
 from planner.review.proposals import Proposals, Review
@@ -79,9 +80,12 @@ def _funded(model: PortfolioModel) -> tuple[str, ...]:
 class ProjectModel:
     """One scenario's model with proposals in it, kept for warm what-if re-solves."""
 
-    def __init__(self, scenario: Scenario, catalog: Catalog, projects: tuple[Project, ...], mode: str):
+    def __init__(self, scenario: Scenario, catalog: Catalog, projects: tuple[Project, ...], mode: str,
+                 future: Future | None = None):
         self.scenario, self.catalog = scenario, catalog
         self.settings = _settings(scenario, projects, mode)
+        if future is not None:  # that future alone, at probability 1 (its wait-and-see choice)
+            self.settings = alone(self.settings, future)
         self.pipeline = Pipeline.prepare(catalog, self.settings)
         self.model = self.pipeline.model
         self.first = self.pipeline.first_stage
@@ -153,6 +157,7 @@ class Selection:
     applications: pd.DataFrame  # one row per application: funded, reason, value if forced in
     pool: Proposals
     review: Review
+    no_regret: pd.DataFrame | None = None  # with several futures: planner/review/noregret.py
 
 
 def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog) -> Selection:
@@ -160,21 +165,7 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
     ineligible = {p.row_id for p in review.errors if p.row_id}
     eligible = tuple(q for q in pool.projects if q.project_id not in ineligible)
     pm = ProjectModel(scenario, catalog, eligible, "choose")
-    best = pm.solve()
-    if best.status != "optimal":
-        raise SolverFailure("the choice of applications", best.status, pm.pipeline.solution.message)
-    # Among equal-valued subsets (within the floor's tolerance) the MILP may still fund a
-    # project that adds nothing; drop such projects, dearest first.
-    tie = TIE_REL * max(1.0, abs(best.objective_value))
-    pruned = []
-    for q in sorted((q for q in eligible if q.project_id in best.funded), key=lambda q: -q.federal_usd):
-        without = pm.what_if({**{p: (0.0, 0.0) for p in pruned}, q.project_id: (0.0, 0.0)})
-        if without.status == "optimal" and gain(stage_sense(pm.settings.objective), best.objective_value,
-                                                 without.objective_value) <= tie:
-            pruned.append(q.project_id)
-    # re-solved even when nothing was pruned: the pipeline must hold the best plan, not the
-    # last what-if, when the choice is read
-    best = pm.what_if({p: (0.0, 0.0) for p in pruned})
+    best, tie = best_choice(pm, eligible, "the choice of applications")
     choice = pm.run(pool.file)
     sense = stage_sense(pm.settings.objective)
     budget = pm.settings.budget_usd
@@ -201,7 +192,31 @@ def select(pool: Proposals, review: Review, scenario: Scenario, catalog: Catalog
     chosen = evaluate(pool.subset(best.funded), _review_of(review, best.funded),
                       _without_unfunded_mines(scenario, catalog, eligible, best.funded), catalog,
                       name=f"{pool.name}-selected", source=pool.file)
-    return Selection(chosen, choice, pd.DataFrame(rows), pool, review)
+    selection = Selection(chosen, choice, pd.DataFrame(rows), pool, review)
+    if len(pm.settings.futures) > 1:
+        from planner.review.noregret import no_regret
+        selection.no_regret = no_regret(selection, scenario, catalog, eligible)
+    return selection
+
+
+def best_choice(pm: ProjectModel, eligible, what: str) -> tuple[WhatIf, float]:
+    """The choose-mode optimum, pruned of projects that add nothing, and the tie tolerance;
+    the pipeline is left holding that plan."""
+    best = pm.solve()
+    if best.status != "optimal":
+        raise SolverFailure(what, best.status, pm.pipeline.solution.message)
+    # Among equal-valued subsets (within the floor's tolerance) the MILP may still fund a
+    # project that adds nothing; drop such projects, dearest first.
+    tie = TIE_REL * max(1.0, abs(best.objective_value))
+    pruned = []
+    for q in sorted((q for q in eligible if q.project_id in best.funded), key=lambda q: -q.federal_usd):
+        without = pm.what_if({**{p: (0.0, 0.0) for p in pruned}, q.project_id: (0.0, 0.0)})
+        if without.status == "optimal" and gain(stage_sense(pm.settings.objective), best.objective_value,
+                                                 without.objective_value) <= tie:
+            pruned.append(q.project_id)
+    # re-solved even when nothing was pruned: the pipeline must hold the best plan, not the
+    # last what-if, when the choice is read
+    return pm.what_if({p: (0.0, 0.0) for p in pruned}), tie
 
 
 def _without_unfunded_mines(scenario: Scenario, catalog: Catalog, eligible, funded) -> Scenario:

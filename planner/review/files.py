@@ -46,12 +46,17 @@ def write_board(board: pd.DataFrame, folder: Path, title: str, notes: list[str])
 
 def write_ranking(target: Path, evaluations: list[Evaluation], portfolios: pd.DataFrame, projects: pd.DataFrame,
                   title: str, notes: list[str], with_map: bool = True, force: bool = False,
-                  protect: tuple = ()) -> Path:
+                  protect: tuple = (), board: pd.DataFrame | None = None,
+                  no_regret: pd.DataFrame | None = None) -> Path:
     """The ranked scorecard (csv, xlsx, html), the comparison map and each portfolio's run files."""
     with atomic_folder(target, "rank", force=force, protect=protect) as folder:
         write_scorecard(portfolios, projects, folder, title, notes)
         from planner.review.board import board_of_evaluations
-        write_board(board_of_evaluations(evaluations), folder, f"Award board: {title}", notes)
+        if board is None:
+            board = board_of_evaluations(evaluations)
+        write_board(board, folder, f"Award board: {title}", notes)
+        if no_regret is not None:  # several futures
+            write_csv(no_regret, folder / "no_regret.csv")
         used: set[str] = set()
         for ev in evaluations:
             name, k = slug(ev.name, "portfolio"), 2
@@ -116,4 +121,26 @@ def selection_text(selection: Selection) -> str:
     if len(out):
         lines.append("Left out:")
         lines += [f"  {r.project_id}: {r.reason}" for r in out.itertuples(index=False)]
+    if selection.no_regret is not None:
+        lines += ["", no_regret_text(selection.no_regret)]
+    return "\n".join(lines)
+
+
+def no_regret_text(table: pd.DataFrame) -> str:
+    """The no-regret awards: each application's futures funded, and its largest regrets."""
+    from planner.review.noregret import EVERY, NONE
+
+    every = table[table["award"] == EVERY]["project_id"]
+    none = table[table["award"] == NONE]["project_id"]
+    unit = table["value_unit"].iloc[0] if len(table) else ""
+    lines = [f"No-regret awards (each future chosen alone; no_regret.csv): fund in every future: "
+             f"{', '.join(every) or 'none'}; funded in no future: {', '.join(none) or 'none'}"]
+    shown = table[["project_id", "futures_funded", "funded_in", "funded_in_stochastic", "max_regret_if_funded",
+                   "max_regret_if_dropped"]].rename(columns={"futures_funded": "futures", "funded_in_stochastic":
+                                                              "stochastic", "max_regret_if_funded": "regret_if_funded",
+                                                              "max_regret_if_dropped": "regret_if_dropped"})
+    for c in ("regret_if_funded", "regret_if_dropped"):
+        shown[c] = ["" if v != v else f"{v:,.3f}" for v in shown[c]]
+    lines.append(text_table(shown, {"futures": "{}", "regret_if_funded": "{}", "regret_if_dropped": "{}"}))
+    lines.append(f"(largest regret over the futures, {unit}; blank: cannot be funded within the budget)")
     return "\n".join(lines)

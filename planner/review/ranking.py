@@ -26,6 +26,8 @@ class Ranking:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # portfolios whose model did not solve
+    no_regret: pd.DataFrame | None = None  # with several futures: planner/review/noregret.py
+    pool: dict = field(default_factory=dict)  # project_id -> the application no_regret judged
 
 
 def _names(files: list[Proposals]) -> list[str]:
@@ -38,6 +40,16 @@ def _names(files: list[Proposals]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
+
+
+def _pool(files: list[Proposals]) -> dict:
+    """Every application of the ranked files once; an id naming different applications in two
+    files keeps the first file's (the later one gets no no-regret award)."""
+    pool: dict = {}
+    for p in files:
+        for q in p.projects:
+            pool.setdefault(q.project_id, q)
+    return pool
 
 
 def rank(paths: list[Path], scenario: Scenario, catalog: Catalog) -> Ranking:
@@ -63,6 +75,10 @@ def rank(paths: list[Path], scenario: Scenario, catalog: Catalog) -> Ranking:
         return out
     out.optimum = float(best.summary["objective_value"])
     out.portfolios, out.projects = scorecards(out.evaluations, optimum=out.optimum)
+    if len(scenario.settings().futures) > 1:
+        from planner.review.noregret import pool_no_regret
+        out.pool = _pool(files)
+        out.no_regret = pool_no_regret(list(out.pool.values()), scenario, catalog)
     s = best.summary
     out.title = f"ree-planner scorecard: {len(files)} portfolio(s) against the optimum, scenario {scenario.name}"
     out.notes = [
