@@ -145,3 +145,36 @@ ONE_MINE = dict(
 
 # The same mine with a second site (a mill in Texas) where separation may also be built.
 MINE_AND_MILL = dict(ONE_MINE, sites=[site("mine", allowed="sx"), site("mill", allowed="sx")])
+
+
+def feed_option(option_id: str, feed_id: str, added: float, capex: float, year: int = 2025, **extra) -> dict:
+    """A feed_options.csv row: a new_mine option adding `added` t/yr for `capex` (in `year`
+    dollars), 2-year lead time, 20-year life, 50% federal share, min_fraction 0.5."""
+    row = {"option_id": option_id, "feedstock_id": feed_id, "kind": "new_mine", "added_source": SRC,
+           "capex_dollar_year": year, "capex_source": SRC, "fixed_opex_usd_per_yr": 0, "opex_usd_per_t": 0,
+           "opex_source": SRC, "lead_time_years_low": 2, "lead_time_years_base": 2, "lead_time_years_high": 2,
+           "lead_time_source": SRC, "life_years": 20, "life_source": SRC, "max_federal_share": 0.5,
+           "federal_share_source": SRC, "success_probability": 0.5, "success_source": SRC, "min_fraction": 0.5,
+           "min_fraction_source": SRC, "note": ""}
+    row.update({f"added_tpa_{c}": added for c in ("low", "base", "high")})
+    row.update({f"capex_usd_{c}": capex for c in ("low", "base", "high")})
+    row.update(extra)
+    return row
+
+
+def two_deposit_tables() -> dict[str, list[dict]]:
+    """Two deposits at one site (no freight), each 50% Nd, and one existing 5,000 t/yr
+    separation plant there; Nd oxide demand 1,000 t/yr, no imports. Deposit A's option adds
+    1,000 t/yr for $200M (2025 dollars); B's 600 t/yr for $60M in 2020 dollars, which the cost
+    index (50 -> 100) doubles to $120M. Lists, so a test can append sites, feeds or options."""
+    return dict(
+        sites=[site("mine")],
+        feedstocks=[feed("dep-a", "mine", 1000, nd=0.5, other=0.5), feed("dep-b", "mine", 600, nd=0.5, other=0.5)],
+        technologies=[tech("sx", "mixed", "oxide", 100_000)],
+        site_capacity=[capacity("mine", "sx", 5000)],
+        demand=[demand("Nd", 1000)],
+        imports=[imports("Nd", 0)],
+        cost_index=[{"year": 2020, "index": 50, "source": SRC, "note": ""},
+                    {"year": 2025, "index": 100, "source": SRC, "note": ""}],
+        feed_options=[feed_option("opt-a", "dep-a", 1000, 200e6), feed_option("opt-b", "dep-b", 600, 60e6, year=2020)],
+    )

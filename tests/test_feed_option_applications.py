@@ -5,7 +5,6 @@ import pytest
 
 import tests.factory as f
 from planner.cli import main
-from tests.test_feed_options_model import option
 
 HEADER = "project_id,applicant,site_id,technology,capacity_tpa,federal_request_usd,total_capex_usd,option_id\n"
 
@@ -18,21 +17,12 @@ def deposits(tmp_path):
     at the mill whose option has a 10-year lead time (first output 2036, after 2030).
     Returns a scenario file writer: feed_options stays off, so the deposits run unless an
     application for their new_mine option makes them produce only through it."""
-    folder = f.write_catalog(
-        tmp_path / "cat",
-        sites=[f.site("mine"), f.site("mill")],
-        feedstocks=[f.feed("dep-a", "mine", 1000, nd=0.5, other=0.5), f.feed("dep-b", "mine", 600, nd=0.5, other=0.5),
-                    f.feed("dep-c", "mill", 100, nd=0.5, other=0.5)],
-        technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
-        site_capacity=[f.capacity("mine", "sx", 5000)],
-        demand=[f.demand("Nd", 1000)],
-        imports=[f.imports("Nd", 0)],
-        cost_index=[{"year": 2020, "index": 50, "source": f.SRC, "note": ""},
-                    {"year": 2025, "index": 100, "source": f.SRC, "note": ""}],
-        feed_options=[option("opt-a", "dep-a", 1000, 200e6), option("opt-b", "dep-b", 600, 60e6, year=2020),
-                      option("opt-c", "dep-c", 100, 10e6, lead_time_years_low=10, lead_time_years_base=10,
-                             lead_time_years_high=10)],
-    )
+    tables = f.two_deposit_tables()
+    tables["sites"].append(f.site("mill"))
+    tables["feedstocks"].append(f.feed("dep-c", "mill", 100, nd=0.5, other=0.5))
+    tables["feed_options"].append(f.feed_option("opt-c", "dep-c", 100, 10e6, lead_time_years_low=10,
+                                                lead_time_years_base=10, lead_time_years_high=10))
+    folder = f.write_catalog(tmp_path / "cat", **tables)
 
     def scenario(budget_usd: float = 1.2e9):
         path = tmp_path / "s.toml"

@@ -8,17 +8,7 @@ from models.solve import solved_value
 from sites import load_catalog
 
 
-def option(option_id: str, feed_id: str, added: float, capex: float, year: int = 2025, **extra) -> dict:
-    row = {"option_id": option_id, "feedstock_id": feed_id, "kind": "new_mine", "added_source": f.SRC,
-           "capex_dollar_year": year, "capex_source": f.SRC, "fixed_opex_usd_per_yr": 0, "opex_usd_per_t": 0,
-           "opex_source": f.SRC, "lead_time_years_low": 2, "lead_time_years_base": 2, "lead_time_years_high": 2,
-           "lead_time_source": f.SRC, "life_years": 20, "life_source": f.SRC, "max_federal_share": 0.5,
-           "federal_share_source": f.SRC, "success_probability": 0.5, "success_source": f.SRC, "min_fraction": 0.5,
-           "min_fraction_source": f.SRC, "note": ""}
-    row.update({f"added_tpa_{c}": added for c in ("low", "base", "high")})
-    row.update({f"capex_usd_{c}": capex for c in ("low", "base", "high")})
-    row.update(extra)
-    return row
+option = f.feed_option  # the feed_options.csv row builder, kept under its short name here
 
 
 @pytest.fixture
@@ -29,18 +19,7 @@ def two_deposits(tmp_path):
     Deposit A adds 1,000 t/yr ($200M, 2025 dollars: federal 50% = $100M);
     deposit B adds 600 t/yr ($60M in 2020 dollars; CPI index 50 -> 100 doubles it to $120M:
     federal $60M)."""
-    folder = f.write_catalog(
-        tmp_path / "cat",
-        sites=[f.site("mine")],
-        feedstocks=[f.feed("dep-a", "mine", 1000, nd=0.5, other=0.5), f.feed("dep-b", "mine", 600, nd=0.5, other=0.5)],
-        technologies=[f.tech("sx", "mixed", "oxide", 100_000)],
-        site_capacity=[f.capacity("mine", "sx", 5000)],
-        demand=[f.demand("Nd", 1000)],
-        imports=[f.imports("Nd", 0)],
-        cost_index=[{"year": 2020, "index": 50, "source": f.SRC, "note": ""},
-                    {"year": 2025, "index": 100, "source": f.SRC, "note": ""}],
-        feed_options=[option("opt-a", "dep-a", 1000, 200e6), option("opt-b", "dep-b", 600, 60e6, year=2020)],
-    )
+    folder = f.write_catalog(tmp_path / "cat", **f.two_deposit_tables())
     return load_catalog(folder)
 
 

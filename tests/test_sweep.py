@@ -12,7 +12,7 @@ from planner.scenario import load_scenario
 from planner.sweep import grid, run_sweep
 from planner.sweep.spec import budget_axis, check_axes, param_axis
 from sites.errors import InputError
-from tests.test_feed_options_model import option
+from tests.factory import feed_option as option
 from sweep_catalogs import TIED_MILLS, TWO_ELEMENTS, scenario_file, supply_at
 
 BUDGETS = "0:100e6:11"  # $0, $10M, ... $100M; the feed runs out at exactly $50M

@@ -219,7 +219,7 @@ def _deposit_catalog(tmp_path):
     capex, 50% federal = $100M, lead time 1 year), an existing 5,000 t/yr separation plant at
     its site, 1,000 t Nd demand in 2027 and 2028, no imports."""
     from sites import load_catalog
-    from test_feed_options_model import option
+    from tests.factory import feed_option as option
 
     lead = {f"lead_time_years_{c}": 1 for c in ("low", "base", "high")}
     folder = f.write_catalog(
