@@ -33,6 +33,8 @@ def capacity_by_year(model: PortfolioModel) -> pd.DataFrame:
     decided that year (the first planned year: also what was decided before it), new nameplate decided so far, new capacity running (ramp share x builds
     that have reached first output), total available and throughput."""
     timeline = model.inputs.timeline
+    # each year's throughput per plant, summed once (not a scan of every variable per plant)
+    throughput_by_year = {year: _throughput_by_plant(model.at(year)) for year in model.inputs.years}
     rows = []
     for p in model.inputs.plants.itertuples(index=False):
         key = (p.site_id, p.technology_id)
@@ -41,17 +43,26 @@ def capacity_by_year(model: PortfolioModel) -> pd.DataFrame:
             continue
         previous = None
         for year in model.inputs.years:
-            at = model.at(year)
             since = sum(t for y, t in decided.items() if y <= year and (previous is None or y > previous))
             previous = year
             existing = timeline.existing_available_tpa[(*key, year)]
             running = sum(timeline.new_share[(*key, y, year)] * t for y, t in decided.items())
-            throughput = sum(_v(v) for k, v in at.throughput.items() if k[:2] == key) + \
-                sum(_v(v) for k, v in at.feed_delivery.items() if k[1:] == key)
+            throughput = throughput_by_year[year].get(key, 0.0)
             rows.append((year, *key, existing, since,
                          sum(t for y, t in decided.items() if y <= year), running, existing + running, throughput))
     frame = pd.DataFrame(rows, columns=CAPACITY_BY_YEAR_COLUMNS)
     return frame.sort_values(["year", "site_id", "technology"], kind="stable").reset_index(drop=True)
+
+
+def _throughput_by_plant(at) -> dict[tuple, float]:
+    """(site, technology) -> input drawn in one year: intermediate product and raw feed delivered."""
+    drawn: dict[tuple, float] = defaultdict(float)
+    delivered: dict[tuple, float] = defaultdict(float)
+    for k, v in at.throughput.items():
+        drawn[k[:2]] += _v(v)
+    for k, v in at.feed_delivery.items():
+        delivered[k[1:]] += _v(v)
+    return {key: drawn[key] + delivered[key] for key in drawn.keys() | delivered.keys()}
 
 
 def elements_by_year(model: PortfolioModel) -> pd.DataFrame:
