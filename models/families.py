@@ -135,8 +135,10 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
             _new_capacity(m, t, p, key)
         for i, future in enumerate(m.inputs.future_list):
             tf = t.at(i)
+            scale = future.capacity_scale.get(key, 1.0)  # a capex overrun: the plan's money buys less
             for year in m.inputs.years:
-                tf.capacity[(*key, year)] = list(t.online[(*key, year)])
+                tf.capacity[(*key, year)] = [(v, c * scale) for v, c in t.online[(*key, year)]] if scale != 1.0 \
+                    else list(t.online[(*key, year)])
                 if (p.site_id, p.input_form) in intermediate_at:
                     tf.capacity[(*key, year)] += _throughput(m, tf, p, key, year, i, future.probability)
 

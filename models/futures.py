@@ -21,6 +21,7 @@ from sites import Catalog
 from sites.sets import ELEMENTS, MAGNET_ELEMENTS as MAGNET
 
 CASE_KEYS = ("import_case", "demand_case", "supply_case")
+CAPEX_KEYS = ("capex_case", "capex_multiplier")  # what the plan's money buys in a future, not the plan
 
 
 def future_settings(settings: ModelSettings, future: Future, keep: tuple[str, ...] = CASE_KEYS) -> ModelSettings:
@@ -44,15 +45,41 @@ def prepare_futures(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
         before = None
         if future.get("import_case_year") is not None:  # the scenario's import case before that year
             before = prepare(catalog, future_settings(settings, future, keep=("demand_case", "supply_case")))
+        scale, option_scale = _capex_scale(catalog, settings, base, future)
         futures.append(FutureTimeline(future.name, float(future.probability),
-                                      _timeline(base, own, before, future)))
+                                      _timeline(base, own, before, future, option_scale), scale))
     return replace(base, futures=tuple(futures), cvar_alpha=settings.cvar_alpha, cvar_weight=settings.cvar_weight)
 
 
-def _timeline(base: ModelInputs, own: ModelInputs, before: ModelInputs | None, future: Future) -> Timeline:
+def _capex_scale(catalog: Catalog, settings: ModelSettings, base: ModelInputs,
+                 future: Future) -> tuple[dict, dict]:
+    """Where a future changes capex (capex_case, capex_multiplier): the plan's federal $ and its
+    cost share are fixed when it is funded, so an overrun buys less. Per plant, the scenario's
+    capex per t/yr over the future's (the share of the planned new nameplate that runs there);
+    per feed option, the same ratio of its capex (the share of its added t/yr)."""
+    changes = {k: future.get(k) for k in CAPEX_KEYS if future.get(k) is not None}
+    if not changes:
+        return {}, {}
+    there = prepare(catalog, replace(settings, futures=(), **changes))
+    plan = base.plants.set_index(["site_id", "technology_id"])["capex_usd_per_tpa"]
+    future_capex = there.plants.set_index(["site_id", "technology_id"])["capex_usd_per_tpa"]
+    scale = {key: float(plan[key]) / float(future_capex[key]) for key in plan.index
+             if float(future_capex[key]) > 0 and float(plan[key]) != float(future_capex[key])}
+    options = {}
+    if base.options is not None and len(base.options):
+        planned = base.options.set_index("option_id")["capex_usd"]
+        overrun = there.options.set_index("option_id")["capex_usd"]
+        options = {o: float(planned[o]) / float(overrun[o]) for o in planned.index
+                   if float(overrun[o]) > 0 and float(planned[o]) != float(overrun[o])}
+    return scale, options
+
+
+def _timeline(base: ModelInputs, own: ModelInputs, before: ModelInputs | None, future: Future,
+              option_scale: dict | None = None) -> Timeline:
     """A future's operating numbers on the first future's structure (its plants, feeds and
     options): its own supply, demand and imports; nothing from feeds it excludes or options
-    that fail in it; with import_case_year, the scenario's imports (and foreign feed) before then."""
+    that fail in it, less from options whose capex overruns; with import_case_year, the
+    scenario's imports (and foreign feed) before then."""
     extra = sorted(set(own.feeds["feedstock_id"]) - set(base.feeds["feedstock_id"]))
     if extra:  # the model's feeds are the first future's; a later one cannot bring new ones
         raise ValueError(f"future {future.name} has feeds the first future has not: {', '.join(extra)}")
@@ -66,7 +93,8 @@ def _timeline(base: ModelInputs, own: ModelInputs, before: ModelInputs | None, f
 
     supply = {(k, y): 0.0 if k in excluded else source(y).supply_tpa.get((k, y), 0.0)
               for (k, y) in base.timeline.supply_tpa}
-    share = {(o, d, y): 0.0 if o in failed else v for (o, d, y), v in tl.option_share.items()}
+    option_scale = option_scale or {}
+    share = {(o, d, y): 0.0 if o in failed else v * option_scale.get(o, 1.0) for (o, d, y), v in tl.option_share.items()}
     return replace(tl, supply_tpa=supply, option_share=share,
                    demand_t={y: source(y).demand_t[y] for y in tl.years},
                    imports_t={y: source(y).imports_t[y] for y in tl.years})

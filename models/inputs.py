@@ -1,7 +1,7 @@
 """Model parameters: the catalog filtered and priced for one scenario's settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -129,11 +129,15 @@ class Timeline:
 
 @dataclass(frozen=True)
 class FutureTimeline:
-    """One future's probability and operating numbers: supply, demand, imports, what options add."""
+    """One future's probability and operating numbers: supply, demand, imports, what options add,
+    and, where its capex differs from the plan's, the share of each plant's planned new nameplate
+    the plan's money buys there."""
 
     name: str
     probability: float
     timeline: Timeline
+    # (site, tech) -> the scenario's capex / this future's capex per t/yr; absent: 1
+    capacity_scale: dict = field(default_factory=dict)
 
 
 PLANT_COLUMNS = [

@@ -29,10 +29,10 @@ class Project:
         return bool(self.option_id)
 
 
-# What a future may change (docs/scenarios.md, "Futures"): operation only. Plans, money and
-# capex are first-stage, shared by every future.
-FUTURE_KEYS = ("import_case", "import_case_year", "demand_case", "supply_case", "failed_options",
-               "exclude_feedstocks")
+# What a future may change (docs/scenarios.md, "Futures"): operation, and what the plan's money
+# buys (capex_case, capex_multiplier). The plan and its money are first-stage, shared by every future.
+FUTURE_KEYS = ("import_case", "import_case_year", "demand_case", "supply_case", "capex_case", "capex_multiplier",
+               "failed_options", "exclude_feedstocks")
 
 
 @dataclass(frozen=True)

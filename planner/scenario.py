@@ -368,7 +368,7 @@ PROBABILITY_SUM_TOLERANCE = 1e-9
 # scenario keys a future's value is checked like (the others: FUTURE_CHECKS)
 FUTURE_AS_KEY = {"import_case": "import_case", "demand_case": "demand_case", "supply_case": "supply_case",
                  "exclude_feedstocks": "exclude_feedstocks", "failed_options": "exclude_feedstocks",
-                 "import_case_year": "target_year"}
+                 "import_case_year": "target_year", "capex_case": "capex_case", "capex_multiplier": "capex_multiplier"}
 
 
 def _check_futures(file: str, value, problems: list[Problem]) -> None:
@@ -395,8 +395,8 @@ def _check_futures(file: str, value, problems: list[Problem]) -> None:
                 else:
                     probabilities.append(x)
             elif key in spec and key not in allowed:
-                problems.append(_problem(file, here, x, f"a key a future may change ({key} is first-stage: the plan, "
-                                         "its money and its costs are shared by every future): " + ", ".join(allowed)))
+                problems.append(_problem(file, here, x, f"a key a future may change ({key} is first-stage: the plan "
+                                         "and its money are shared by every future): " + ", ".join(allowed)))
             elif key not in allowed:
                 problems.append(_problem(file, here, None, "a key a future may change" + did_you_mean(key, allowed)
                                          + ": " + ", ".join(allowed)))

@@ -103,6 +103,31 @@ def test_one_future_at_probability_one_is_todays_model(shipped_catalog):
         assert getattr(a, table).equals(getattr(b, table)), table
 
 
+@pytest.mark.parametrize("overrun", [(("capex_case", "high"),), (("capex_multiplier", 2.0),)])
+def test_a_capex_overrun_future_buys_half_the_plant(cheap_catalog, overrun):
+    """The factory's high capex is twice base. Truce (p 0.7) at base capex; in the cut future
+    (p 0.3) capex doubles, so the money the plan awards at base capex builds half its nameplate.
+    Expected cost of a plan of x t/yr (x <= 400): 0.1 x + 0.7 x 0.1 (100 - x/2)+ + 0.3 x 1.0
+    (100 - x/4)+. Slope below 200: 0.1 - 0.035 - 0.075 < 0; from 200 to 400: 0.1 - 0.075 > 0:
+    x* = 200, SP = 20 + 0.3 x 50 = 35. Alone: truce imports (10), the cut builds 400 (40):
+    EVPI = 35 - (7 + 12) = 16. The truce's own plan (nothing) costs 0.7 x 10 + 0.3 x 100 = 37:
+    VSS = 2. Without the overrun the same plan would run 200 t/yr in the cut future too."""
+    settings = ModelSettings(objective="min_cost", futures=(
+        Future("truce", 0.7), Future("cut", 0.3, (("import_case", "cut"), *overrun))))
+    pipeline = _solve(cheap_catalog, settings)
+    model = pipeline.model
+    assert model.inputs.future_list[1].capacity_scale == {("mine", "sx"): 0.5}
+    assert pipeline.solution.stage_values["annual_cost"] == pytest.approx(35.0, abs=1e-6)
+    assert model.new_capacity[("mine", "sx")].varValue == pytest.approx(200.0)
+    assert model.at(2030, 1).unmet[("Nd", "oxide")].varValue == pytest.approx(50.0)
+    values = futures.evaluate(cheap_catalog, settings, pipeline)
+    assert values.own_optimum == pytest.approx({"truce": 10.0, "cut": 40.0}, abs=1e-6)
+    assert values.evpi == pytest.approx(16.0, abs=1e-6)
+    assert values.eev == pytest.approx(37.0, abs=1e-6)
+    assert values.vss == pytest.approx(2.0, abs=1e-6)
+    assert values.stochastic_plan == pytest.approx({"truce": 20.0, "cut": 70.0}, abs=1e-6)
+
+
 def _problems(tmp_path, text: str, catalog=None) -> list[str]:
     path = tmp_path / "futures.toml"
     path.write_text('extends = "baseline"\n' + text, encoding="utf-8")
@@ -113,8 +138,8 @@ def _problems(tmp_path, text: str, catalog=None) -> list[str]:
 
 
 def test_futures_messages(tmp_path, shipped_catalog):
-    keys = ("probability, import_case, import_case_year, demand_case, supply_case, failed_options, "
-            "exclude_feedstocks")
+    keys = ("probability, import_case, import_case_year, demand_case, supply_case, capex_case, capex_multiplier, "
+            "failed_options, exclude_feedstocks")
     assert _problems(tmp_path, """
 [futures.truce]
 probability = 0.7
@@ -123,11 +148,13 @@ budget_usd = 5
 probability = 0.2
 import_cas = "reversal"
 demand_case = "huge"
+capex_multiplier = -1
 """) == [
         f"F, key futures.truce.budget_usd: got '5', expected a key a future may change (budget_usd is first-stage: "
-        f"the plan, its money and its costs are shared by every future): {keys}",
+        f"the plan and its money are shared by every future): {keys}",
         f"F, key futures.reversal.import_cas: expected a key a future may change (did you mean 'import_case'?): {keys}",
         "F, key futures.reversal.demand_case: got 'huge', expected one of low, base, high",
+        "F, key futures.reversal.capex_multiplier: got '-1', expected a number >= 0.01",
         "F, key futures: got '0.7 + 0.2 = 0.9', expected probabilities summing to 1 (within 1e-09)",
     ]
     assert _problems(tmp_path, "[futures.truce]\nimport_case = \"truce\"\n") == [
