@@ -380,10 +380,11 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
             at = m.at(year, i)
             # the columns first, their variables in one batch (same names and order as one by one)
             columns, names, n = [], [], len(at.shipment)
+            suffix = m.named("", year, i)  # the year's and future's ending of every name
             for a, link in links:
                 for e, o, tail in combos:
                     columns.append(shipment_column(m, a, e, o, year))
-                    names.append(m.named(f"ship_{n}_{link}_{tail}", year, i))
+                    names.append(f"ship_{n}_{link}_{tail}{suffix}")
                     n += 1
             for (key, balance, cost_musd), s in zip(columns, m.prob.add_variable_matrix("%s", names, 0)):
                 at.shipment[key] = s
