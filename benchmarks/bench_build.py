@@ -45,6 +45,7 @@ def one(n_sites: int, k: int, seed: int = 17) -> dict:
     from synthetic_catalog import write_synthetic_catalog
 
     from models import ModelSettings, build_model, highs_load, prepare
+    from models.formulation import paused_gc
     from sites import load_catalog
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,7 +57,8 @@ def one(n_sites: int, k: int, seed: int = 17) -> dict:
     build_s = time.perf_counter() - t
     ours = _fresh_highs()
     t = time.perf_counter()
-    highs_load.load(model.prob, ours)
+    with paused_gc():  # as StageSolver loads it
+        highs_load.load(model.prob, ours)
     load_s = time.perf_counter() - t
     model.prob.solverModel = _fresh_highs()
     t = time.perf_counter()

@@ -222,7 +222,7 @@ class StageSolver:
 
     def _run_stage(self, k: int, name: str, sense: str):
         prob = self.model.prob
-        if self._highs is None:  # first ever solve: PuLP builds the highspy model
+        if self._highs is None:  # first ever solve: PuLP's problem loaded into a new highspy model
             self.sync_objective()
             if self.pricing is not None and self.pricing.needs_all:  # no duals to price with
                 self.pricing.build_all()
