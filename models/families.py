@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pulp
+from pulp import _rustcore
 
 from models import shipping
 from sites.sets import ELEMENTS, PRODUCT_FORMS
@@ -33,8 +35,20 @@ FOREIGN_FEED_TIE_MUSD = 2e-5
 
 
 def _tie_break_weight(name: str) -> float:
-    """A fixed number in [1, 2) per variable name (sha256, so the same in every process)."""
-    return 1.0 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) / 2**32
+    """A fixed number in [1, 2) per variable name (sha256, so the same in every process): its
+    first 4 bytes as an integer over 2**32 (the first 8 hex digits, read without the hex)."""
+    return 1.0 + int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") / 2**32
+
+
+def expression(prob: pulp.LpProblem, pairs: Pairs) -> pulp.LpAffineExpression:
+    """The expression of (variable, coefficient) pairs, handed to PuLP's core in one call
+    (ids and coefficients as two arrays) instead of one call per term: the same terms in the
+    same order, repeated variables summed, as LpAffineExpression.from_list gives."""
+    raw = _rustcore.AffineExpr()
+    if pairs:  # PuLP's core refuses an empty buffer (its address may not be aligned)
+        raw.add_term_ids_coeffs(prob._model, array("Q", [v._var.id() for v, _ in pairs]),
+                                array("d", [c for _, c in pairs]))
+    return pulp.LpAffineExpression(raw)
 
 
 def _slug(*parts) -> str:
@@ -360,19 +374,25 @@ def build_capacity(m: PortfolioModel, t: Terms) -> None:
 def build_shipments(m: PortfolioModel, t: Terms) -> None:
     """s_{a,e,o}: intermediate product shipped along a link, out of one site's balance into
     another's, keeping its origin class."""
+    combos = [(e, o, _slug(e, o)) for e in ELEMENTS for o in m.inputs.origins]
+    links = [(a, _slug(a.from_site, a.to_site, a.form)) for a in t.intermediate_arcs]
     for i, future in enumerate(m.inputs.future_list):
         tf = t.at(i)
         for year in m.inputs.years:
             at = m.at(year, i)
-            for a in t.intermediate_arcs:
-                for e in ELEMENTS:
-                    for o in m.inputs.origins:
-                        key, balance, cost_musd = shipment_column(m, a, e, o, year)
-                        s = at.shipment[key] = m.prob.add_variable(
-                            m.named(_slug("ship", len(at.shipment), *key), year, i), 0)
-                        for row, coefficient in balance:
-                            tf.balance[row].append((s, coefficient))
-                        t.operating_cost(s, cost_musd, i, future.probability)
+            # the columns first, their variables in one batch (same names and order as one by one)
+            columns, names, n = [], [], len(at.shipment)
+            suffix = m.named("", year, i)  # the year's and future's ending of every name
+            for a, link in links:
+                for e, o, tail in combos:
+                    columns.append(shipment_column(m, a, e, o, year))
+                    names.append(f"ship_{n}_{link}_{tail}{suffix}")
+                    n += 1
+            for (key, balance, cost_musd), s in zip(columns, m.prob.add_variable_matrix("%s", names, 0)):
+                at.shipment[key] = s
+                for row, coefficient in balance:
+                    tf.balance[row].append((s, coefficient))
+                t.operating_cost(s, cost_musd, i, future.probability)
 
 
 def shipment_column(m: PortfolioModel, a, e: str, o: str, year: int) -> tuple[Key, list[tuple[Key, float]], float]:
@@ -540,7 +560,7 @@ def build_floors(m: PortfolioModel, t: Terms) -> None:
         m.row("floor", (name,), m.objectives[name], ">=" if sense == "max" else "<=", bound)
     first, sense = m.stages[0]
     m.prob.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
-    m.prob.setObjective(pulp.LpAffineExpression.from_list(m.stage_objective(first)))
+    m.prob.setObjective(expression(m.prob, m.stage_objective(first)))
 
 
 # build_model's order: each family may use the variables and terms of those before it

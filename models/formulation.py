@@ -1,17 +1,20 @@
 """The portfolio LP: the model record, and build_model, which builds it family by family
 (models/families.py; one build_<family> per section of docs/model.md).
 
-Every expression is built from (variable, coefficient) lists with
-LpAffineExpression.from_list: Python's sum() over PuLP terms is quadratic.
+Every expression is built from (variable, coefficient) lists, handed to PuLP's core as two
+arrays (families.expression): Python's sum() over PuLP terms is quadratic, and a call per
+term costs more than the rest of a row.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass, field
 
 import pulp
 
 from models.families import (  # noqa: F401  (UNBOUNDED, USD_PER_MUSD: re-exported for solve and valuation)
-    FAMILIES, UNBOUNDED, USD_PER_MUSD, Key, Pairs, Terms, _slug)
+    FAMILIES, UNBOUNDED, USD_PER_MUSD, Key, Pairs, Terms, _slug, expression)
 from models.inputs import ModelInputs
 
 # Lexicographic stages per objective: the first is the objective proper, later ones
@@ -145,7 +148,7 @@ class PortfolioModel:
         under (kind, *key, year, ("future", index)) only."""
         multi = year is not None and self.inputs.multi_year
         name = _slug(kind, len(self.rows), *key, *((year,) if multi else ()), *(("f", future) if future else ()))
-        expr = pulp.LpAffineExpression.from_list(pairs)
+        expr = expression(self.prob, pairs)
         constraint = {"<=": expr <= rhs, ">=": expr >= rhs, "==": expr == rhs}[sense]
         self.prob.addConstraint(constraint, name)
         if future:
@@ -173,6 +176,21 @@ def build_model(inputs: ModelInputs, objective: str) -> PortfolioModel:
     solver has always seen them (a new index, such as a year, goes into every family)."""
     m = PortfolioModel(inputs=inputs, objective=objective, prob=pulp.LpProblem("ree_portfolio", pulp.LpMaximize))
     terms = Terms()
-    for build in FAMILIES:
-        build(m, terms)
+    with paused_gc():
+        for build in FAMILIES:
+            build(m, terms)
     return m
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Python's cycle collector off while a model is built or loaded: every variable and term
+    is a new object that lives on, so its full passes find nothing to free, and at 200 sites
+    they took about 40% of the build (benchmarks/bench_scale.py). Back on afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

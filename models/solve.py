@@ -1,6 +1,6 @@
 """Solve a PortfolioModel with HiGHS, stage by stage, re-using the solver model.
 
-The first solve goes through PuLP (which loads the model into highspy); later stages
+The first solve loads PuLP's problem into highspy as arrays (models/highs_load.py); later stages
 and re-solves after a bound change drive the same highspy object, so HiGHS starts
 from the previous basis instead of from scratch.
 """
@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from models.formulation import UNBOUNDED, USD_PER_MUSD, PortfolioModel
+from models import highs_load
+from models.families import expression
+from models.formulation import UNBOUNDED, USD_PER_MUSD, PortfolioModel, paused_gc
 from models.shipping import PricingReport, ShippingPricer
 
 _S = pulp.constants.LpSolveStatus
@@ -115,7 +117,7 @@ class StageSolver:
         """Put the first stage's objective, as changed, back on the PuLP problem."""
         if self._objective_stale:
             first = self.model.stages[0][0]
-            self.model.prob.setObjective(pulp.LpAffineExpression.from_list(self.model.stage_objective(first)))
+            self.model.prob.setObjective(expression(self.model.prob, self.model.stage_objective(first)))
             self._objective_stale = False
 
     def set_budget(self, budget_usd: float) -> None:
@@ -220,7 +222,7 @@ class StageSolver:
 
     def _run_stage(self, k: int, name: str, sense: str):
         prob = self.model.prob
-        if self._highs is None:  # first ever solve: PuLP builds the highspy model
+        if self._highs is None:  # first ever solve: PuLP's problem loaded into a new highspy model
             self.sync_objective()
             if self.pricing is not None and self.pricing.needs_all:  # no duals to price with
                 self.pricing.build_all()
@@ -229,16 +231,17 @@ class StageSolver:
             method = solver_method(setting, prob.numVariables(), self.model.has_integers)
             if method == "ipm":  # with crossover (HiGHS's default): duals, and a basis to warm-start from
                 self.solver.optionsDict.update(solver="ipm", run_crossover="on")
-            with _quiet_stdout():
-                stats = prob.solve(self.solver)
+            with _quiet_stdout(), paused_gc():
+                self.solver.createAndConfigureSolver(prob)  # PuLP's options on a new highspy model
+                self._ids = highs_load.load(prob, prob.solverModel, mip=self.solver.mip)
             self._highs = prob.solverModel
+            self._column = {i: j for j, i in enumerate(self._ids)}
+            self._integer = highs_load.integer_variables(prob, self._ids)
+            status = self._run()
             if method == "ipm":  # later stages and re-solves start from the crossover's basis
                 self._highs.setOptionValue("solver", "simplex")
-            exported = prob.exported_variables()
-            self._column = {v.id: j for j, v in enumerate(exported)}
-            self._ids = [v.id for v in exported]
-            self._integer = [v for v in exported if v.cat != "Continuous"]
-            status = stats.status
+            self._solution = self._highs.getSolution()
+            self._read_back()  # as prob.solve() would: PuLP's variables hold the first answer
         else:
             if k == 0:
                 self._release_floors()

@@ -35,11 +35,14 @@ def _setup(ref: ScenarioRef, catalog: Catalog | None, overrides: dict) -> tuple[
     return chosen, catalog if catalog is not None else load_inputs(chosen)
 
 
-def run(ref: ScenarioRef = None, catalog: Catalog | None = None, **overrides) -> Run:
+def run(ref: ScenarioRef = None, catalog: Catalog | None = None, lp_file: str | Path | None = None,
+        **overrides) -> Run:
     """Solve a scenario: run.result.capacity, .elements, .flows, ... are DataFrames,
-    run.summary the headline, run.statistics() the tidy table, run.write(out) the folder."""
+    run.summary the headline, run.statistics() the tidy table, run.write(out) the folder.
+    lp_file: also write the first stage's LP there (models/lp_file.py; the caller decides
+    whether the path may be used)."""
     chosen, catalog = _setup(ref, catalog, overrides)
-    solved = run_scenario(chosen, catalog)
+    solved = run_scenario(chosen, catalog, lp_file=lp_file)
     require_optimal(f"scenario {chosen.name}", solved.summary)
     return solved
 

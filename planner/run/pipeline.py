@@ -59,12 +59,16 @@ def run_label(scenario: Scenario, catalog: Catalog, settings: dict | None = None
                     settings if settings is not None else scenario.to_dict())
 
 
-def run_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Run:
-    """Solve a scenario; the result's tables are plain DataFrames."""
+def run_scenario(scenario: Scenario, catalog: Catalog | None = None, lp_file: Path | None = None) -> Run:
+    """Solve a scenario; the result's tables are plain DataFrames. lp_file: write the first
+    stage's LP there once solved (before the value of money moves the budget row)."""
     catalog = catalog if catalog is not None else load_inputs(scenario)
     settings = scenario.settings()
     pipeline = Pipeline.prepare(catalog, settings)
-    pipeline.solve()
+    solution = pipeline.solve()
+    if lp_file is not None and solution.optimal:
+        from models.lp_file import write_lp
+        write_lp(pipeline.model, Path(lp_file), scenario.name)
     tables = futures.tables(catalog, settings, pipeline) if settings.futures else None  # before money moves it
     result = pipeline.result(run_label(scenario, catalog))  # the value of money measured (models/marginal.py)
     if tables is not None:
