@@ -1,6 +1,6 @@
 """How the model grows with the catalog: synthetic catalogs of 22 / 200 / 1,000 sites.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 22,200,1000] [--k 10] [--method auto]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 22,200,1000] [--k 3] [--method auto]
 
 Each size runs in its own process (for a clean peak memory): the seeded catalog
 (benchmarks/synthetic_catalog.py) is written, loaded and solved with the baseline settings
@@ -86,7 +86,7 @@ def one_size(n_sites: int, k: int, method: str, seed: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="22,200,1000")
-    parser.add_argument("--k", type=int, default=10, help="shipping_k_nearest (0: every link)")
+    parser.add_argument("--k", type=int, default=3, help="shipping_k_nearest (0: every link)")
     parser.add_argument("--method", default="auto", choices=("auto", "simplex", "ipm"))
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size

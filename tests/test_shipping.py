@@ -184,5 +184,7 @@ def test_run_summary_says_rounds_and_links(tmp_path, capsys):
     assert summary["shipping"]["k_nearest"] == 1 and summary["shipping"]["pricing_rounds"] >= 1
     assert summary["settings"]["shipping_k_nearest"] == 1 and "solver_method" not in summary["settings"]
     links = summary["shipping"]
-    assert (f"Shipping links: {links['links_built']:,} of {links['links_in_all']:,} built (each site's 1 nearest first"
-            in capsys.readouterr().out)
+    # 2 ores x 2 cracking plants; each ore's own site's plant is built first
+    assert links["deliveries_in_all"] == 4 and 2 <= links["deliveries_built"] <= 4
+    assert (f"Shipping links: {links['links_built']:,} of {links['links_in_all']:,} built, feed deliveries "
+            f"{links['deliveries_built']} of 4 (each site's 1 nearest first" in capsys.readouterr().out)
