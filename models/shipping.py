@@ -1,22 +1,29 @@
-"""Shipping links priced back in: column generation over the intermediate-product links.
+"""Shipping links and raw-feed deliveries priced back in: column generation.
 
 With every pair of sites linked, a catalog of n sites has about n² links, each a column per
-element and origin class: 567,076 links at 1,000 sites. Few are ever used. With the scenario
-key shipping_k_nearest = k > 0 the model is built with each site's k nearest links per form
-(out of it and into it: nearest_first), and the others wait here. After each stage of the
-lexicographic solve, every waiting link is priced with the duals y of the balance rows:
+element and origin class (567,076 links at 1,000 sites), and about n² raw-feed deliveries
+(feed x plant that takes its form: 208,309 at 1,000 sites). Few are ever used. With the
+scenario key shipping_k_nearest = k > 0 the model is built with each site's k nearest links
+per form (out of it and into it: nearest_first) and each feed's and plant's k nearest
+deliveries (nearest_deliveries), and the others wait here. After each stage of the
+lexicographic solve, every waiting column is priced with the duals y of its rows:
 
     reduced cost of shipping element e along i -> j in year t = c - (y[j, form, e, t] - y[i, form, e, t])
+    reduced cost of delivering feed k into plant p in year t   = c - Σ_rows a_row y[row]
 
-where c is the link's coefficient in the stage's objective (its annual cost at year t's weight
-in the cost stage, nothing in the others). A multi-year model ships per year, so each year's
-column of a link is priced against that year's balance rows. Links that would improve the
-stage are added (to the PuLP model, with the column families.shipment_column gives every
-shipment, and to the live HiGHS model), the stage is re-solved warm, and so on until no waiting link would improve it. Then the stage's
-optimum over the links built is the optimum over all links (LP duality: the duals prove it).
+(a delivery's rows: -1 in k's dispatch row, +1 in p's capacity row, share x yield in the
+balance rows at p), where c is the column's coefficient in the stage's objective (its
+annual cost at year t's weight in the cost stage, nothing in the others). A multi-year model
+ships per year, so each year's column is priced against that year's rows. Of the columns
+that would improve the stage, each destination balance row (links) and each feed's dispatch
+row (deliveries) gets its BEST_PER_ROW most improving (partial pricing); they are added to
+the PuLP model, with the column families.shipment_column / delivery_column gives every
+one, and to the live HiGHS model, the stage is re-solved warm, and so on until no waiting
+column would improve it. Then the stage's optimum over the columns built is the optimum over
+all of them (LP duality: the duals prove it).
 
-Only the balance rows hold shipments, so only their duals enter the price. A model with
-binaries has no duals to price with: all waiting links are then built before the first solve.
+A model with binaries has no duals to price with: all waiting columns are then built before
+the first solve.
 """
 from __future__ import annotations
 
