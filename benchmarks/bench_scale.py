@@ -1,14 +1,17 @@
 """How the model grows with the catalog: synthetic catalogs of 22 / 200 / 1,000 sites.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 22,200,1000] [--k 10] [--method auto]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 22,200,1000] [--k 3] [--method auto]
 
 Each size runs in its own process (for a clean peak memory): the seeded catalog
 (benchmarks/synthetic_catalog.py) is written, loaded and solved with the baseline settings
 and shipping_k_nearest = k (0: every link), and the run reports
 
   links      shipping links of intermediate product in the model at the end / in all
+  deliveries raw-feed deliveries (feed, plant) in the model at the end / in all
   columns, rows, nonzeros   of the LP HiGHS solved (after pricing)
   load, prepare, build, solve, extract, write   wall seconds of each stage
+  total      wall seconds from loading the catalog to the tables written; cpu: the process's
+             CPU seconds over the same span (on a shared machine, wall time includes waiting)
   rounds     pricing rounds that added links
   peak MiB   the process's peak resident memory
 
@@ -44,7 +47,8 @@ def one_size(n_sites: int, k: int, method: str, seed: int) -> dict:
     out: dict = {"sites": n_sites, "k": k, "method": method}
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_synthetic_catalog(Path(tmp) / "catalog", n_sites, seed=seed)
-        t = time.perf_counter()
+        t = start = time.perf_counter()
+        cpu = time.process_time()
         catalog = load_catalog(folder)
         out["load_s"] = time.perf_counter() - t
         settings = ModelSettings(shipping_k_nearest=k, solver_method=method)
@@ -67,11 +71,14 @@ def one_size(n_sites: int, k: int, method: str, seed: int) -> dict:
         for name, table in (("capacity", result.capacity), ("flows", result.flows)):
             table.to_csv(Path(tmp) / f"{name}.csv", index=False)
         out["write_s"] = time.perf_counter() - t
+        out["total_s"], out["cpu_s"] = time.perf_counter() - start, time.process_time() - cpu
         highs = solver._highs
         out.update(columns=highs.getNumCol(), rows=highs.getNumRow(), nonzeros=highs.getNumNz(),
                    links=len({key[:3] for key in model.shipment}),
                    links_in_all=solution.shipping.links_in_all if solution.shipping else len({key[:3] for key in model.shipment}),
-                   rounds=solution.shipping.rounds if solution.shipping else 0)
+                   rounds=solution.shipping.rounds if solution.shipping else 0,
+                   deliveries=sum(1 for _ in model.feed_delivery),
+                   deliveries_in_all=solution.shipping.deliveries_in_all if solution.shipping else sum(1 for _ in model.feed_delivery))
     out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -79,7 +86,7 @@ def one_size(n_sites: int, k: int, method: str, seed: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="22,200,1000")
-    parser.add_argument("--k", type=int, default=10, help="shipping_k_nearest (0: every link)")
+    parser.add_argument("--k", type=int, default=3, help="shipping_k_nearest (0: every link)")
     parser.add_argument("--method", default="auto", choices=("auto", "simplex", "ipm"))
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size
@@ -97,11 +104,12 @@ def main() -> None:
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = rows[-1]
         print(f"{r['sites']:>6,} sites  links {r['links']:>8,} of {r['links_in_all']:>8,} ({r['rounds']} rounds)  "
-              f"columns {r['columns']:>9,}  rows {r['rows']:>7,}  nonzeros {r['nonzeros']:>9,}  "
+              f"deliveries {r['deliveries']:>7,} of {r['deliveries_in_all']:>7,}  columns {r['columns']:>9,}  rows {r['rows']:>7,}  nonzeros {r['nonzeros']:>9,}  "
               f"load {r['load_s']:6.2f}  prepare {r['prepare_s']:6.2f}  build {r['build_s']:6.2f}  "
-              f"solve {r['solve_s']:7.2f}  extract {r['extract_s']:5.2f}  write {r['write_s']:5.2f} s  "
+              f"solve {r['solve_s']:7.2f}  extract {r['extract_s']:5.2f}  write {r['write_s']:5.2f}  "
+              f"total {r['total_s']:6.2f} s (cpu {r['cpu_s']:6.2f} s)  "
               f"peak {r['peak_mib']:6.0f} MiB  {r['status']}", flush=True)
-    stages = ("prepare_s", "build_s", "solve_s", "extract_s", "columns")
+    stages = ("prepare_s", "build_s", "solve_s", "extract_s", "total_s", "columns")
     for a, b in zip(rows, rows[1:]):
         growth = math.log(b["sites"] / a["sites"])
         exponents = ", ".join(f"{s.removesuffix('_s')} {math.log(max(b[s], 1e-9) / max(a[s], 1e-9)) / growth:.2f}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import pulp
 from pulp import _rustcore
 
@@ -139,10 +140,11 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     # oxide, metal) is tracked per element and origin class: where plants put a form out
     # (their output form, and forms some elements are routed to), and where it can be shipped.
     produced = {(p.site_id, form) for p in plants for form in _output_forms(m, p)}
-    t.intermediate_arcs = [a for a in m.inputs.arcs.itertuples(index=False) if (a.from_site, a.form) in produced]
-    intermediate_at = produced | {(a.to_site, a.form) for a in t.intermediate_arcs}
+    arcs = m.inputs.arcs
+    arcs = arcs[pd.MultiIndex.from_arrays([arcs["from_site"], arcs["form"]]).isin(list(produced))]
+    intermediate_at = produced | set(zip(arcs["to_site"], arcs["form"]))
     # with shipping_k_nearest, only each site's nearest links are built; the rest wait to be priced
-    t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(t.intermediate_arcs, m.inputs.shipping_k_nearest)
+    t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(arcs, m.inputs.shipping_k_nearest)
     for p in plants:
         key = (p.site_id, p.technology_id)
         if p.buildable:
@@ -252,46 +254,69 @@ def may_take(f, p) -> bool:
 def build_feeds(m: PortfolioModel, t: Terms) -> None:
     """Raw feed (concentrate, ore, scrap) goes from its source straight into a plant, in the
     feed's own element split: no plant can take only a feed's Dy and leave its La and Ce.
-    Only plants the ownership rules allow (may_take) are offered the feed."""
+    Only plants the ownership rules allow (may_take) are offered the feed. With
+    shipping_k_nearest, only each feed's and plant's nearest deliveries are built; the rest
+    wait in m.omitted_deliveries to be priced in (models/shipping.py)."""
     inputs = m.inputs
     takers: dict[str, list] = defaultdict(list)
     for p in inputs.plants.itertuples(index=False):
         takers[p.input_form].append(p)
-    arc_usd = {(a.from_site, a.to_site, a.form): a.usd_per_t for a in inputs.arcs.itertuples(index=False)}
+    raw_forms = set(inputs.feeds["form"])
+    arcs = inputs.arcs[inputs.arcs["form"].isin(raw_forms)]  # raw feed moves only along its own form's links
+    arc_usd = dict(zip(zip(arcs["from_site"], arcs["to_site"], arcs["form"]), arcs["usd_per_t"]))
+    offers = []  # (feed, [(plant, $/t of the link)]) in the order the columns have always been built
+    for f in inputs.feeds.itertuples(index=False):
+        offered = []
+        for p in (p for p in takers[f.form] if may_take(f, p)):
+            usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
+            if usd_per_t is not None:
+                offered.append((p, usd_per_t))
+        offers.append((f, offered))
+    offers, m.omitted_deliveries = shipping.nearest_deliveries(m, t, offers, inputs.shipping_k_nearest)
     for i, future in enumerate(inputs.future_list):
         tf = t.at(i)
         for year in inputs.years:
             at = m.at(year, i)
-            for f in inputs.feeds.itertuples(index=False):
+            for f, offered in offers:
                 supply = future.timeline.supply_tpa[(f.feedstock_id, year)]
                 u = at.feed_use[f.feedstock_id] = m.prob.add_variable(
                     m.named(_slug("feed", f.feedstock_id), year, i), 0, supply)
                 dispatch: Pairs = [(u, 1.0)]
-                shares = {e: getattr(f, f"share_{e.lower()}") for e in ELEMENTS}
-                for p in (p for p in takers[f.form] if may_take(f, p)):
-                    usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
-                    if usd_per_t is not None:
-                        dispatch.append((_feed_delivery(m, tf, f, p, shares, usd_per_t, year, i,
-                                                        future.probability), -1.0))
+                for p, usd_per_t in offered:
+                    dispatch.append((_feed_delivery(m, tf, f, p, usd_per_t, year, i, future.probability), -1.0))
                 m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0, year, i)
 
 
-def _feed_delivery(m: PortfolioModel, t: Terms, f, p, shares: dict[str, float], usd_per_t: float,
+def _feed_delivery(m: PortfolioModel, t: Terms, f, p, usd_per_t: float,
                    year: int, future: int, probability: float) -> pulp.LpVariable:
     """q_{k,p}: feed k delivered into plant p; fills p's capacity (shares sum to 1)."""
-    key = (f.feedstock_id, p.site_id, p.technology_id)
+    key, capacity, balance, cost_musd = delivery_column(m, f, p, usd_per_t, year)
     at = m.at(year, future)
     d = at.feed_delivery[key] = m.prob.add_variable(
         m.named(_slug("feedin", len(at.feed_delivery), *key), year, future), 0)
-    t.capacity[(p.site_id, p.technology_id, year)].append((d, 1.0))
+    t.capacity[capacity].append((d, 1.0))
+    if cost_musd is not None:
+        t.operating_cost(d, cost_musd, future, probability)
+    for row, coef in balance:
+        t.balance[row].append((d, coef))
+    return d
+
+
+def delivery_column(m: PortfolioModel, f, p, usd_per_t: float, year: int) -> tuple[Key, Key, Pairs, float | None]:
+    """One year's delivery column q_{k,p}: its key, its capacity row (Terms.capacity key, +1),
+    its entries in the balance rows (Terms.balance keys: the feed's split x the plant's
+    yields) and its annual cost in $M per t at the year's weight (None: no cost term). The
+    feed_dispatch row of the feed takes it at -1. models/shipping.py prices waiting
+    deliveries with the same column."""
     per_t = usd_per_t + p.opex_usd_per_t
-    if per_t:
-        t.operating_cost(d, per_t / USD_PER_MUSD * m.inputs.timeline.weight[year], future, probability)
-    for e, share in shares.items():
+    cost = per_t / USD_PER_MUSD * m.inputs.timeline.weight[year] if per_t else None
+    balance = []
+    for e in ELEMENTS:
+        share = getattr(f, f"share_{e.lower()}")
         if share:
             for form, coef in _yields(m, p, e, f.heavy_other_fraction):
-                t.balance[(p.site_id, form, e, f.origin_class, year)].append((d, share * coef))
-    return d
+                balance.append(((p.site_id, form, e, f.origin_class, year), share * coef))
+    return (f.feedstock_id, p.site_id, p.technology_id), (p.site_id, p.technology_id, year), balance, cost
 
 
 def fixed_charge(m: PortfolioModel, kind: str, key: Key, size: float, min_fraction: float = 0.0,

@@ -69,6 +69,8 @@ class PortfolioModel:
     rows: dict[Key, str] = field(default_factory=dict)  # (kind, *key) -> constraint name
     # intermediate links not built yet (shipping_k_nearest): models/shipping.py prices them in
     omitted_arcs: list = field(default_factory=list)
+    # raw-feed deliveries not built yet, (feed, plant, $/t of the link): priced in the same way
+    omitted_deliveries: list = field(default_factory=list)
     objectives: dict[str, Pairs] = field(default_factory=dict)
 
     def at(self, year: int, future: int = 0) -> YearVars:

@@ -243,7 +243,11 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
             projects: pd.DataFrame, rate: float) -> pd.DataFrame:
     """One row per (site, technology) with existing capacity or that may be built (set P)."""
     existing = _existing(catalog, settings)
-    pairs = {p for p in existing if p[0] in set(sites["site_id"]) and p[1] in techs.index}
+    site_ids = set(sites["site_id"])
+    pairs = {p for p in existing if p[0] in site_ids and p[1] in techs.index}
+    # looked up once, not per plant: a 1,000-site catalog has thousands of plants
+    running = set(catalog.site_capacity.loc[catalog.site_capacity["existing_tpa"] > 0, "site_id"])
+    multiplier = dict(zip(sites["site_id"], sites["cost_multiplier"]))
     buildable = _buildable(settings, sites, techs, projects)
     size_range = settings.plant_size_range_tpa
     operator = sites.set_index("site_id")["operator"]
@@ -251,7 +255,7 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
     rows = []
     for site_id, tech in sorted(pairs | buildable):
         t = techs.loc[tech]
-        capex, basis = _capex(catalog, settings, sites, t, site_id)
+        capex, basis = _capex(settings, t, site_id in running, float(multiplier[site_id]))
         nameplate, available, owner, toll = existing.get((site_id, tech), (0.0, 0.0, operator[site_id], True))
         first_new = settings.decision_year + float(t["lead_time_years"])
         rows.append({
@@ -285,16 +289,13 @@ def _existing(catalog: Catalog, settings: ModelSettings,
     return out
 
 
-def _capex(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, t: pd.Series,
-           site_id: str) -> tuple[float, str]:
+def _capex(settings: ModelSettings, t: pd.Series, brownfield: bool, cost_multiplier: float) -> tuple[float, str]:
     """$ per t/yr of new capacity and its basis: the brownfield figure (no site multiplier, the
     saving is inside it) where the site already runs a processing plant, else greenfield x
     the site's cost multiplier (docs/data.md, technologies)."""
-    running = set(catalog.site_capacity.loc[catalog.site_capacity["existing_tpa"] > 0, "site_id"])
-    if site_id in running:
+    if brownfield:
         return float(t[f"capex_brownfield_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier, "brownfield"
-    multiplier = float(sites.set_index("site_id").at[site_id, "cost_multiplier"])
-    return float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier * multiplier, "greenfield"
+    return float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier * cost_multiplier, "greenfield"
 
 
 def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also: set[str] = frozenset()) -> pd.DataFrame:

@@ -76,6 +76,9 @@ def _quiet_stdout():
 
 
 IPM_COLUMNS = 50_000  # from here an LP's cold solve is faster by interior point (benchmarks/bench_scale.py)
+# from here an LP's later stages start cold: the previous stage's vertex, optimal for another
+# objective, costs more pivots than a presolved dual simplex from scratch (3x at 400 sites)
+COLD_STAGE_COLUMNS = 20_000
 
 
 def solver_method(setting: str, columns: int, integer: bool) -> str:
@@ -111,7 +114,8 @@ class StageSolver:
         self._stage_basis: dict[int, object] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}  # objective -> variable name -> pair indices
         self._objective_stale = False  # set_objective_coefficient changed the first stage's objective
-        self.pricing = ShippingPricer(model) if model.omitted_arcs else None  # shipping_k_nearest
+        self._cold_stages = False  # each later stage's first solve starts from no basis (large LPs)
+        self.pricing = ShippingPricer(model) if model.omitted_arcs or model.omitted_deliveries else None  # shipping_k_nearest
 
     def sync_objective(self) -> None:
         """Put the first stage's objective, as changed, back on the PuLP problem."""
@@ -240,6 +244,7 @@ class StageSolver:
             status = self._run()
             if method == "ipm":  # later stages and re-solves start from the crossover's basis
                 self._highs.setOptionValue("solver", "simplex")
+            self._cold_stages = not self.model.has_integers and len(self._ids) >= COLD_STAGE_COLUMNS
             self._solution = self._highs.getSolution()
             self._read_back()  # as prob.solve() would: PuLP's variables hold the first answer
         else:
@@ -251,6 +256,8 @@ class StageSolver:
                 self._highs.setBasis(self._stage_basis[k])
             elif k > 0 and self._integer:  # the previous stage's plan is feasible: start the MILP from it
                 self._highs.setSolution(self._highs.getSolution())
+            elif k > 0 and self._cold_stages:
+                self._highs.clearSolver()
             status = self._run()
         if status == _S.Optimal and not self._integer:
             self._stage_basis[k] = self._highs.getBasis()
@@ -258,17 +265,16 @@ class StageSolver:
         # is the cheapest that reaches stage 1's optimum, not the cheapest given stage 1's plants.
         return status
 
-    def add_columns(self, variables: list, costs: list[float], origin_rows: np.ndarray,
-                    destination_rows: np.ndarray) -> None:
-        """Shipment columns (-1 in the origin's balance row, +1 in the destination's) added to
-        the live HiGHS model, after PuLP's; the current basis stays, the new columns at 0."""
+    def add_columns(self, variables: list, costs: list[float], starts: np.ndarray, index: np.ndarray,
+                    values: np.ndarray) -> None:
+        """Columns (in CSR form: each column's first entry in index/values) added to the live
+        HiGHS model, after PuLP's; the current basis stays, the new columns at 0."""
         import highspy
 
         k, first = len(variables), self._highs.getNumCol()
-        index = np.empty(2 * k, dtype=np.int32)
-        index[0::2], index[1::2] = origin_rows, destination_rows
-        self._highs.addCols(k, np.asarray(costs, dtype=float), np.zeros(k), np.full(k, highspy.kHighsInf), 2 * k,
-                            np.arange(0, 2 * k, 2, dtype=np.int32), index, np.tile([-1.0, 1.0], k))
+        self._highs.addCols(k, np.asarray(costs, dtype=float), np.zeros(k), np.full(k, highspy.kHighsInf), len(index),
+                            np.asarray(starts, dtype=np.int32), np.asarray(index, dtype=np.int32),
+                            np.asarray(values, dtype=float))
         for j, var in enumerate(variables):
             self._column[var.id] = first + j
             self._ids.append(var.id)

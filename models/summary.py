@@ -80,7 +80,7 @@ class Summary:
     description: str | None = None
     inputs_sha256: str | None = None
     settings: dict | None = None
-    # with shipping_k_nearest: k, rounds of pricing that added links, links built and in all
+    # with shipping_k_nearest: k, rounds of pricing that added columns, links and raw-feed deliveries built and in all
     shipping: dict | None = None
 
     def to_dict(self, with_label: bool = True) -> dict:
@@ -146,6 +146,8 @@ def summarise(model: PortfolioModel, solution: Solution, weighted_supply: float,
         **{k: v for k, v in measured.items() if k in MARGINAL_FIELDS},
         shipping=None if solution.shipping is None else {
             "k_nearest": inputs.shipping_k_nearest, "pricing_rounds": solution.shipping.rounds,
-            "links_built": solution.shipping.links_built, "links_in_all": solution.shipping.links_in_all},
+            "links_built": solution.shipping.links_built, "links_in_all": solution.shipping.links_in_all,
+            "deliveries_built": solution.shipping.deliveries_built,
+            "deliveries_in_all": solution.shipping.deliveries_in_all},
         **(vars(label) if label is not None else {}),
     )

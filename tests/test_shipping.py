@@ -3,6 +3,7 @@ import sys
 from collections import namedtuple
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import factory as f
@@ -64,6 +65,47 @@ def test_pricing_finds_the_far_link(tmp_path):
     assert any(key[:3] == ("mine", "far", "mixed") for key in model.shipment)
     assert pruned.shipping.rounds >= 1 and pruned.shipping.links_added >= 1
     assert every.shipping is None
+
+
+def far_plant_catalog(folder):
+    """A 1,000 t/yr ore mine in California whose nearest cracking plant (Nevada) takes 1 t/yr;
+    the plant that can take the rest is 2,900 km away in Alaska, and its own nearest feed is a
+    10 t/yr mine near Juneau. One nearest delivery per feed and per plant leaves out the mine's
+    delivery to Alaska: it must be found by pricing."""
+    juneau = {"name": "Juneau mine", "state": "AK", "latitude": 58.30, "longitude": -134.42}
+    return load_catalog(f.write_catalog(
+        folder,
+        sites=[f.site("mine"), f.site("near"), f.site("far"), f.site("juneau", "far", **juneau)],
+        feedstocks=[f.feed("ore", "mine", 1000, form="ore", nd=0.5, other=0.5),
+                    f.feed("ore2", "juneau", 10, form="ore", nd=0.5, other=0.5)],
+        technologies=[f.tech("crack", "ore", "mixed", 100_000), f.tech("sx", "mixed", "oxide", 100_000)],
+        site_capacity=[f.capacity("near", "crack", 1), f.capacity("far", "crack", 2000), f.capacity("far", "sx", 2000)],
+        demand=[f.demand("Nd", 1000)], imports=[f.imports("Nd", 0)]))
+
+
+def test_pricing_finds_the_far_delivery(tmp_path):
+    catalog = far_plant_catalog(tmp_path / "cat")
+    every, _ = solve(catalog, allow_new_capacity=False)
+    pruned, model = solve(catalog, allow_new_capacity=False, shipping_k_nearest=1)
+    # hand-solved: every tonne of both ores is cracked and separated in Alaska (500 + 5 t Nd); the
+    # cost stage sends none of the ore through Nevada, which would ship it twice
+    assert every.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    assert pruned.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    assert pruned.stage_values["annual_cost"] == pytest.approx(every.stage_values["annual_cost"], rel=1e-9)
+    assert model.feed_delivery[("ore", "far", "crack")].varValue == pytest.approx(1000.0, rel=1e-9)
+    report = pruned.shipping
+    # 4 deliveries offered (2 ores x 2 plants): each ore's nearest built, the mine's into Alaska priced in
+    assert report.deliveries_in_all == 4 and report.deliveries_built == 3 and report.rounds >= 1
+
+
+def test_partial_pricing_adds_the_best_few_per_row():
+    from models.shipping import best_per_group
+
+    columns = np.array([3, 5, 7, 9, 11, 13])
+    score = np.array([-1.0, -3.0, -2.0, -5.0, -5.0, 0.0])  # reduced costs of a minimum: lower is better
+    group = np.array([1, 1, 1, 2, 2, 2])
+    assert best_per_group(columns, score, group, best=2).tolist() == [5, 7, 9, 11]  # ties by column number
+    assert best_per_group(columns, score, group, best=1).tolist() == [5, 9]
 
 
 def test_pruned_equals_every_link_on_200_synthetic_sites(tmp_path):
@@ -142,5 +184,7 @@ def test_run_summary_says_rounds_and_links(tmp_path, capsys):
     assert summary["shipping"]["k_nearest"] == 1 and summary["shipping"]["pricing_rounds"] >= 1
     assert summary["settings"]["shipping_k_nearest"] == 1 and "solver_method" not in summary["settings"]
     links = summary["shipping"]
-    assert (f"Shipping links: {links['links_built']:,} of {links['links_in_all']:,} built (each site's 1 nearest first"
-            in capsys.readouterr().out)
+    # 2 ores x 2 cracking plants; each ore's own site's plant is built first
+    assert links["deliveries_in_all"] == 4 and 2 <= links["deliveries_built"] <= 4
+    assert (f"Shipping links: {links['links_built']:,} of {links['links_in_all']:,} built, feed deliveries "
+            f"{links['deliveries_built']} of 4 (each site's 1 nearest first" in capsys.readouterr().out)

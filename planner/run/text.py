@@ -131,7 +131,8 @@ def run_text(run: Run, out_dir) -> str:
     ]
     if s.shipping is not None:  # shipping_k_nearest: say how the pricing went
         sh = s.shipping
-        head.append(f"Shipping links: {sh['links_built']:,} of {sh['links_in_all']:,} built (each site's "
+        head.append(f"Shipping links: {sh['links_built']:,} of {sh['links_in_all']:,} built, feed deliveries "
+                    f"{sh['deliveries_built']:,} of {sh['deliveries_in_all']:,} (each site's "
                     f"{sh['k_nearest']} nearest first, {sh['pricing_rounds']} round(s) of pricing added the rest "
                     "that could improve the plan; the others are proven not to)")
     return "\n".join([
