@@ -25,3 +25,18 @@ def triangular(u: np.ndarray | float, low: float, mode: float, high: float) -> n
     left = low + np.sqrt(u * (high - low) * (mode - low))
     right = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
     return np.where(u < split, left, right)
+
+
+def draw(q: float, low: float, base: float, high: float) -> float:
+    """One range's value at quantile q; q NaN means the range's base (the mode)."""
+    return float(base) if np.isnan(q) else float(triangular(q, low, base, high))
+
+
+def draw_year(q: float, low: float, base: float, high: float) -> int:
+    """A whole year (a first output year, a lead time in years) at quantile q: the moment is
+    continuous, triangular from the start of the low year to the end of the high year with
+    its mode in the middle of the base year, and the draw is the year that moment falls in
+    (floor). Every year from low to high can come up; base is the likeliest. q NaN: base."""
+    if np.isnan(q):
+        return int(base)
+    return int(np.floor(triangular(q, low, base + 0.5, high + 1.0)))
