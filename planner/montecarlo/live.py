@@ -306,10 +306,10 @@ class LiveModel:
         balance row it enters (the coefficient as built x drawn / base recovery)."""
         for tech, terms in self.routes.items():
             q = self.q(f"recovery.{tech}", quantiles)
+            ratio = {e: draw(q, *self.route_cases[(t, e)]) / base if base else 0.0
+                     for (t, e), base in self.route_base.items() if t == tech}
             for con, var, built, e in terms:
-                base = self.route_base[(tech, e)]
-                rec = draw(q, *self.route_cases[(tech, e)])
-                self.solver.set_coefficient(con, var, built * rec / base if base else 0.0)
+                self.solver.set_coefficient(con, var, built * ratio[e])
 
     def _demand_cases(self, catalog: Catalog, settings: ModelSettings) -> dict:
         """(year, (element, form)) -> demand at low, base and high: each year's own figures
