@@ -60,8 +60,7 @@ class LiveModel:
         table = catalog.feedstocks.set_index("feedstock_id")
         self.feed_curve = table["ramp_curve"].to_dict()
         own = own_supply_feeds(catalog, settings, inputs)
-        self.feeds = [(f, tuple(int(table.at[f.feedstock_id, f"first_output_year_{c}"]) for c in CASES))
-                      for f in inputs.feeds.itertuples(index=False) if f.feedstock_id in own]
+        self.feeds = [f for f in inputs.feeds.itertuples(index=False) if f.feedstock_id in own]
         self.existing: dict[tuple[str, str], list] = {}
         for r in existing_rows(catalog, inputs):
             self.existing.setdefault((r.site_id, r.technology_id), []).append(
@@ -128,7 +127,7 @@ class LiveModel:
 
     def _feeds(self, values: dict[str, float], quantiles: np.ndarray, curves: dict) -> None:
         foreign_range = next((r.range_id for r in self.ranges if r.family == "foreign_share"), None)
-        for f, first_cases in self.feeds:
+        for f in self.feeds:
             k = f.feedstock_id
             ids = (f"supply_tpa.{k}", f"first_output_year.{k}", f"ramp_share.{self.feed_curve[k]}")
             foreign = values.get(foreign_range) if f.origin_class == "foreign" and foreign_range else None

@@ -2,8 +2,12 @@
 why: ranges.csv beside this file, and docs/montecarlo.md).
 
 Each Range is one dimension of the Latin hypercube: a triangular distribution with the
-catalog's low, base (the mode) and high. A capex range is one technology: every buildable
-plant of it is drawn at the same quantile, each between its own low and high.
+catalog's low, base (the mode) and high. Some ranges stand for a shared cause, one quantile
+for several figures each between its own low and high: capex (every buildable plant of the
+technology), ramp_share (every year of the curve, for everything on it) and recovery (every
+element the technology routes). First output years and lead times are whole years (kind
+"year"). `inputs` is the superset model's (superset.py): every feed and option that runs
+in some draw.
 """
 from __future__ import annotations
 
