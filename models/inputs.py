@@ -387,12 +387,23 @@ def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.
     own supply is 0 and its option adds it. Feeds that neither run by the target year nor
     have an option in time are dropped."""
     by = _feeds_by(settings)
-    table = catalog.feed_options
-    gated = set(table.loc[table["kind"] == "new_mine", "feedstock_id"]) if settings.feed_options else set()
-    gated |= set(options.loc[options["kind"] == "new_mine", "feedstock_id"])  # a mine applied for
+    gated = gated_feeds(catalog, settings, options)
     feeds.loc[feeds["feedstock_id"].isin(gated), "supply_tpa"] = 0.0
     running = set(feeds.loc[feeds["first_output_year"] <= by, "feedstock_id"]) - gated
     return feeds[feeds["feedstock_id"].isin(running | set(options["feedstock_id"]))].reset_index(drop=True)
+
+
+def gated_feeds(catalog: Catalog, settings: ModelSettings, options: pd.DataFrame) -> set[str]:
+    """Deposits a new_mine option opens (with feed options on, or a mine applied for): their own
+    supply is 0; only the developed option adds it."""
+    table = catalog.feed_options
+    gated = set(table.loc[table["kind"] == "new_mine", "feedstock_id"]) if settings.feed_options else set()
+    return gated | set(options.loc[options["kind"] == "new_mine", "feedstock_id"])  # a mine applied for
+
+
+def feeds_by(settings: ModelSettings) -> int:
+    """The year by which a feed must first produce to be in the model (public for Monte Carlo)."""
+    return _feeds_by(settings)
 
 
 def _element_values(catalog: Catalog, settings: ModelSettings) -> tuple[dict[str, float], dict[str, float]]:

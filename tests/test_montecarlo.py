@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import factory as f
+from planner import api
 from models.formulation import build_model
 from models.inputs import prepare
 from models.solve import StageSolver
@@ -19,6 +20,7 @@ from planner.montecarlo.live import LiveModel
 from planner.montecarlo.ranges import catalog_ranges
 from planner.montecarlo.run import run_montecarlo
 from planner.montecarlo.sampling import latin_hypercube, triangular
+from planner.montecarlo.superset import superset_catalog
 from planner.outputs.tables import write_csv
 from planner.progress import Progress
 from planner.run import load_inputs
@@ -93,39 +95,76 @@ def test_objective_is_the_hand_function_of_the_sampled_supply(one_range):
         ["plant", "mine", "sx", 200]]
 
 
-def _cold(catalog, settings, live: LiveModel, values: dict, quantiles) -> float:
-    """The same sample built from scratch: the prepared inputs with the sampled values put in."""
-    inputs = prepare(catalog, settings)
-    feeds = inputs.feeds.copy()
-    foreign = next((v for k, v in values.items() if k.startswith("foreign_share.")), None)
-    for i, row in feeds.iterrows():
-        supply = values.get(f"supply_tpa.{row.feedstock_id}")
-        if row.supply_tpa > 0 and (supply is not None or (foreign is not None and row.origin_class == "foreign")):
-            share = foreign if (foreign is not None and row.origin_class == "foreign") else row.foreign_share
-            feeds.at[i, "supply_tpa"] = (row.nameplate_tpa if supply is None else supply) * row.ramp_share * share
-    demand = {k: values.get(f"demand_t.{k[0]}.{k[1]}", v) for k, v in inputs.demand_t.items()}
-    plants = inputs.plants.copy()
-    for p, _, model_capex, _ in live.plants:
-        i = live.index.get(f"capex.{p.technology_id}")
-        if i is not None:
-            at = (plants["site_id"] == p.site_id) & (plants["technology_id"] == p.technology_id)
-            capex = float(triangular(quantiles[i], p.low, p.base, p.high))
-            plants.loc[at, "annual_capex_usd_per_tpa"] *= capex / model_capex
-            plants.loc[at, "capex_usd_per_tpa"] = capex
-    options = inputs.options.copy()
-    for i, o in options.iterrows():
-        study = values.get(f"option_capex.{o.option_id}")
-        if study is not None:
-            ratio = study * settings.capex_multiplier / o.capex_study_usd
-            for column in ("capex_usd", "federal_usd", "annual_capex_usd"):
-                options.at[i, column] = o[column] * ratio
-        options.at[i, "added_tpa"] = values.get(f"option_added_tpa.{o.option_id}", o.added_tpa)
-    timeline = inputs.timeline  # one year: the model reads supply and demand from here
-    year = timeline.report_year
-    supply = dict(timeline.supply_tpa)
-    supply.update({(k, year): t for k, t in zip(feeds["feedstock_id"], feeds["supply_tpa"])})
-    timeline = replace(timeline, supply_tpa=supply, demand_t={**timeline.demand_t, year: demand})
-    cold = replace(inputs, feeds=feeds, demand_t=demand, plants=plants, options=options, timeline=timeline)
+def fixed_catalog(catalog, live: LiveModel, quantiles):
+    """The catalog with every sampled range collapsed to the sample's value (low = base =
+    high): what a user would write to run that one what-if with `ree-planner run`."""
+    q = {r.range_id: quantiles[i] for i, r in enumerate(live.ranges)}
+    ranges = {r.range_id: r for r in live.ranges}
+
+    def at(range_id, low, base, high, year=False):
+        r = ranges[range_id]
+        if year:  # a whole year: floor of the triangular from the low year's start to the high year's end
+            return int(np.floor(triangular(q[range_id], low, base + 0.5, high + 1)))
+        return float(triangular(q[range_id], low, base, high))
+
+    def collapse(table, key_column, family, columns, year=False, key=None):
+        table = table.copy()
+        for i, row in table.iterrows():
+            range_id = f"{family}.{key(row) if key else row[key_column]}"
+            if range_id in ranges:
+                value = at(range_id, *(row[f"{columns}_{c}"] for c in ("low", "base", "high")), year=year)
+                for c in ("low", "base", "high"):
+                    table.at[i, f"{columns}_{c}"] = value
+        return table
+
+    feeds = collapse(catalog.feedstocks, "feedstock_id", "supply_tpa", "supply_tpa")
+    feeds = collapse(feeds, "feedstock_id", "first_output_year", "first_output_year", year=True)
+    capacity = collapse(catalog.site_capacity, "", "first_output_year", "first_output_year", year=True,
+                        key=lambda row: f"{row['site_id']}.{row['technology_id']}")
+    options = collapse(catalog.feed_options, "option_id", "option_capex", "capex_usd")
+    options = collapse(options, "option_id", "option_added_tpa", "added_tpa")
+    options = collapse(options, "option_id", "option_lead_time", "lead_time_years", year=True)
+    cases = collapse(catalog.import_cases, "case", "foreign_share", "foreign_concentrate_share")
+    techs = collapse(catalog.technologies, "technology_id", "capex", "capex_usd_per_tpa")
+    # brownfield capex, every year of a ramp curve, every routed element: at the range's quantile
+    techs = techs.copy()
+    for i, row in techs.iterrows():
+        range_id = f"capex.{row['technology_id']}"
+        if range_id in ranges:
+            v = float(triangular(q[range_id], *(row[f"capex_brownfield_usd_per_tpa_{c}"] for c in ("low", "base", "high"))))
+            for c in ("low", "base", "high"):
+                techs.at[i, f"capex_brownfield_usd_per_tpa_{c}"] = v
+    curves = catalog.ramp_curves.copy()
+    for i, row in curves.iterrows():
+        range_id = f"ramp_share.{row['curve_id']}"
+        if range_id in ranges:
+            v = float(triangular(q[range_id], row["share_low"], row["share_base"], row["share_high"]))
+            for c in ("low", "base", "high"):
+                curves.at[i, f"share_{c}"] = v
+    routes = catalog.technology_outputs.copy()
+    for i, row in routes.iterrows():
+        range_id = f"recovery.{row['technology_id']}"
+        if range_id in ranges:
+            v = float(triangular(q[range_id], row["recovery_low"], row["recovery_base"], row["recovery_high"]))
+            for c in ("low", "base", "high"):
+                routes.at[i, f"recovery_{c}"] = v
+    return replace(catalog, feedstocks=feeds, site_capacity=capacity, feed_options=options, import_cases=cases,
+                   technologies=techs, ramp_curves=curves, technology_outputs=routes)
+
+
+def cold_objective(catalog, settings, live: LiveModel, quantiles) -> tuple[float, float]:
+    """The sample built from scratch: a fresh model of the fixed catalog, with each year's
+    demand at the sample's quantile of that year's own low, base and high, solved cold."""
+    inputs = prepare(fixed_catalog(catalog, live, quantiles), settings)
+    by_case = [prepare(catalog, replace(settings, demand_case=c)).timeline.demand_t for c in ("low", "base", "high")]
+    demand_by = {}
+    for year in inputs.years:
+        demand_by[year] = dict(inputs.timeline.demand_t[year])
+        for i, r in enumerate(live.ranges):
+            if r.family == "demand_t" and r.key in demand_by[year]:
+                demand_by[year][r.key] = float(triangular(quantiles[i], *(d[year][r.key] for d in by_case)))
+    timeline = replace(inputs.timeline, demand_t=demand_by)
+    cold = replace(inputs, demand_t=demand_by[timeline.report_year], timeline=timeline)
     model = build_model(cold, settings.objective)
     solution = StageSolver(model).solve()
     assert solution.optimal
@@ -134,26 +173,32 @@ def _cold(catalog, settings, live: LiveModel, values: dict, quantiles) -> float:
 
 @pytest.mark.parametrize("name, families", [
     # value floor on: capex is also in the first stage's objective and its floor row
-    ("baseline", {"supply_tpa", "demand_t", "capex"}),
+    ("baseline", {"supply_tpa", "demand_t", "capex", "first_output_year", "ramp_share", "recovery"}),
     # demand is also the reliance rows' coefficient and right-hand side
-    ("min-reliance", {"supply_tpa", "demand_t", "capex", "foreign_share"}),
-    # feed options as binaries: their capex and size are coefficients of a MILP
-    ("mines-on-the-table", {"supply_tpa", "demand_t", "capex", "option_capex", "option_added_tpa"}),
+    ("min-reliance", {"supply_tpa", "demand_t", "capex", "foreign_share", "first_output_year", "ramp_share",
+                      "recovery"}),
+    # feed options as binaries: their capex, size and lead time in a MILP
+    ("mines-on-the-table", {"supply_tpa", "demand_t", "capex", "option_capex", "option_added_tpa", "option_lead_time",
+                            "first_output_year", "ramp_share", "recovery"}),
 ])
 def test_live_re_solves_equal_cold_rebuilds_on_shipped_scenarios(name, families):
-    """Bounds, right-hand sides and coefficients written onto the live model give the optimum
-    a model built from scratch with the same values gives."""
+    """Bounds, right-hand sides and coefficients written onto the live superset model give the
+    optimum a model built from scratch with the sample's values fixed in the catalog gives;
+    at every range's base the optimum is the normal run's."""
     scenario = load_scenario(name)
     catalog = load_inputs(scenario)
     settings = scenario.settings()
-    ranges, plants = catalog_ranges(catalog, settings, prepare(catalog, settings))
+    ranges, plants = catalog_ranges(catalog, settings, prepare(superset_catalog(catalog, settings), settings))
     assert {r.family for r in ranges} == families
     live = LiveModel(catalog, settings, ranges, plants)
+    live.apply(np.full(len(ranges), np.nan))  # every range at its base
+    base = live.pipeline.solve().stage_values[live.pipeline.first_stage]
+    normal = build_model(prepare(catalog, settings), settings.objective)
+    assert base == pytest.approx(StageSolver(normal).solve().stage_values[normal.stages[0][0]], rel=1e-9)
     quantiles = latin_hypercube(2, len(ranges), seed=21)
     for k, q in enumerate(quantiles):
-        values = live.apply(q)
-        row = live.solve_sample(k + 1, values)["row"]
-        objective, weighted = _cold(catalog, settings, live, values, q)
+        row = live.solve_sample(k + 1, live.apply(q))["row"]
+        objective, weighted = cold_objective(catalog, settings, live, q)
         assert row["objective_value"] == pytest.approx(objective, rel=1e-6, abs=1e-4)
         assert row["weighted_supply"] == pytest.approx(weighted, rel=1e-5, abs=1e-3)
 
@@ -261,11 +306,80 @@ def test_python_api_gives_the_command_s_rows(one_range, tmp_path):
         api.montecarlo(scenario, samples=0, catalog=catalog)
 
 
-def test_a_multi_year_scenario_is_refused_with_exit_2(tmp_path, capsys):
-    out = tmp_path / "mc"
-    assert main(["montecarlo", "timeline", "--samples", "5", "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("ree-planner: ") and "key years: got '[2026, 2027," in err
-    assert err.rstrip().endswith("expected one planned year for montecarlo (the target year alone); a multi-year "
-                                 "plan's ranges per year are not sampled yet")
-    assert not out.exists()
+def _straddling_tables():
+    """Two deposits (50% Nd each) beside a 5,000 t/yr separation plant; Nd oxide demand
+    1,000 t/yr, no imports, nothing to build. Deposit A (1,000 t/yr) has run since 2020;
+    deposit B (600 t/yr, steady curve) first produces in 2027, 2031 or 2033 (low, base, high),
+    so in 2030 it runs in some draws only: objective = 500 t Nd, or 800 when B runs."""
+    tables = f.two_deposit_tables()
+    tables["feed_options"] = []
+    # first output years follow the milestone rule: a 2025 permit + 2, 6 or 8 years
+    tables["milestones"] = f.default_tables()["milestones"] + [
+        {"lead_time_basis": "mine", "milestone": "permitted", "years_low": 2, "years_base": 6, "years_high": 8,
+         "source": f.SRC, "note": ""}]
+    tables["feedstocks"][1].update(milestone="permitted", milestone_year=2025, first_output_year_low=2027,
+                                   first_output_year_base=2031, first_output_year_high=2033)
+    return tables
+
+
+def test_a_feed_whose_first_year_straddles_the_target_runs_in_the_triangular_share(tmp_path):
+    scenario = load_scenario(scenario_file(tmp_path, _straddling_tables(), budget_usd=1e8))
+    catalog = load_inputs(scenario)
+    settings = scenario.settings()
+    # the normal model has no deposit B (base 2031 > 2030); the superset does, bounded to 0 at base
+    assert list(prepare(catalog, settings).feeds["feedstock_id"]) == ["dep-a"]
+    ranges, plants = catalog_ranges(catalog, settings, prepare(superset_catalog(catalog, settings), settings))
+    assert [(r.range_id, r.low, r.base, r.high, r.kind) for r in ranges] == [
+        ("first_output_year.dep-b", 2027, 2031, 2033, "year")]
+    live = LiveModel(catalog, settings, ranges, plants)
+    live.apply(np.array([np.nan]))
+    assert live.pipeline.solve().stage_values[live.pipeline.first_stage] == pytest.approx(500.0, rel=1e-9)
+
+    n = 200
+    result = run_montecarlo(scenario, catalog, samples=n, seed=3, workers=1)
+    table = result.samples
+    years = table["first_output_year.dep-b"]
+    assert set(years) == {2027, 2028, 2029, 2030, 2031, 2032, 2033}
+    runs = years <= 2030
+    assert table["objective_value"].tolist() == [800.0 if r else 500.0 for r in runs]
+    # P(year <= 2030) = F(2031) for the triangular (2027, 2031.5, 2034): 4^2 / (7 x 4.5) = 16/31.5;
+    # one draw per stratum: the strata wholly below it, plus at most the one it cuts
+    share = 16 / 31.5
+    assert int(np.floor(n * share)) <= runs.sum() <= int(np.floor(n * share)) + 1
+    # a few samples against a fresh model of the catalog with that sample's year fixed
+    quantiles = latin_hypercube(n, 1, seed=3)
+    for k in (0, 1, 2, 3):
+        year = int(years.iloc[k])
+        tables = _straddling_tables()
+        tables["milestones"][-1].update({f"years_{c}": year - 2025 for c in ("low", "base", "high")})
+        tables["feedstocks"][1].update({f"first_output_year_{c}": year for c in ("low", "base", "high")})
+        fresh = load_scenario(scenario_file(tmp_path / f"fixed{k}", tables, budget_usd=1e8))
+        run = api.run(fresh)
+        assert run.summary.objective_value == pytest.approx(table["objective_value"].iloc[k], abs=1e-6)
+        assert fixed_catalog(catalog, live, quantiles[k]).feedstocks.set_index("feedstock_id").at[
+            "dep-b", "first_output_year_base"] == year
+
+
+def test_a_multi_year_scenario_holds_each_draw_across_its_years():
+    """timeline (2026-2035): 10 samples; every range at its base gives the normal plan's
+    optimum; a sample equals a fresh model with its values fixed (demand at the sample's
+    quantile of each year's own low, base and high)."""
+    scenario = load_scenario("timeline")
+    catalog = load_inputs(scenario)
+    settings = scenario.settings()
+    result = run_montecarlo(scenario, catalog, samples=10, seed=4, workers=1)
+    table = result.samples
+    assert table["sample_id"].tolist() == list(range(1, 11))
+    assert (table["status"] == "optimal").all()
+    assert table["objective_value"].nunique() == 10
+    ranges = result.ranges
+    plants = catalog_ranges(catalog, settings, prepare(superset_catalog(catalog, settings), settings))[1]
+    live = LiveModel(catalog, settings, ranges, plants)
+    live.apply(np.full(len(ranges), np.nan))
+    base = live.pipeline.solve().stage_values[live.pipeline.first_stage]
+    normal = build_model(prepare(catalog, settings), settings.objective)
+    assert base == pytest.approx(StageSolver(normal).solve().stage_values[normal.stages[0][0]], rel=1e-9)
+    k = 6
+    q = latin_hypercube(10, len(ranges), seed=4)[k]
+    objective, _ = cold_objective(catalog, settings, live, q)
+    assert table["objective_value"].iloc[k] == pytest.approx(objective, rel=1e-6, abs=1e-4)

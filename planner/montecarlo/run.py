@@ -6,6 +6,7 @@ from planner.montecarlo import engine
 from planner.montecarlo.files import MonteCarloResult, summarise
 from planner.montecarlo.ranges import catalog_ranges, families
 from planner.montecarlo.sampling import latin_hypercube
+from planner.montecarlo.superset import superset_catalog
 from planner.scenario import Scenario
 from sites import Catalog
 from sites.errors import InputError, Problem
@@ -16,15 +17,12 @@ def run_montecarlo(scenario: Scenario, catalog: Catalog, samples: int, seed: int
                    executor: engine.Executor = engine.Executor("local"), workers: int | None = None,
                    progress=None) -> MonteCarloResult:
     settings = scenario.settings()
-    inputs = prepare(catalog, settings)
-    if inputs.multi_year:
-        raise InputError(Problem(str(scenario.path or scenario.name), None, "years", str(list(inputs.years)),
-                                 "one planned year for montecarlo (the target year alone); a multi-year plan's "
-                                 "ranges per year are not sampled yet", label="key"))
-    if inputs.futures:
+    if settings.futures:
         raise InputError(Problem(str(scenario.path or scenario.name), None, "futures", ", ".join(f.name for f in settings.futures),
                                  "no [futures] for montecarlo: it samples one future's ranges; run each future as its "
                                  "own scenario", label="key"))
+    # the ranges of the model a sample is solved on: every feed and option at its earliest timing
+    inputs = prepare(superset_catalog(catalog, settings), settings)
     ranges, plants = catalog_ranges(catalog, settings, inputs)
     quantiles = latin_hypercube(samples, len(ranges), seed)
     solved, used = engine.run_samples(catalog, settings, ranges, plants, quantiles, executor, workers, progress)
