@@ -244,10 +244,14 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
     size_range = settings.plant_size_range_tpa
     operator = sites.set_index("site_id")["operator"]
     curves = ramp_curves(catalog, TIMING_COLUMNS[settings.timing_case][1])
+    # looked up once, not per row: pandas' row and cell access costs more than the rest of prepare
+    by_tech = {tech: techs.loc[tech] for tech in {tech for _, tech in pairs | buildable}}
+    running = _running_sites(catalog)
+    multiplier = sites.set_index("site_id")["cost_multiplier"]
     rows = []
     for site_id, tech in sorted(pairs | buildable):
-        t = techs.loc[tech]
-        capex, basis = _capex(catalog, settings, sites, t, site_id)
+        t = by_tech[tech]
+        capex, basis = _capex(settings, t, site_id in running, multiplier[site_id])
         nameplate, available, owner, toll = existing.get((site_id, tech), (0.0, 0.0, operator[site_id], True))
         first_new = settings.decision_year + float(t["lead_time_years"])
         rows.append({
@@ -281,16 +285,19 @@ def _existing(catalog: Catalog, settings: ModelSettings,
     return out
 
 
-def _capex(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, t: pd.Series,
-           site_id: str) -> tuple[float, str]:
+def _running_sites(catalog: Catalog) -> set[str]:
+    """Sites that already run a processing plant (their new capacity is brownfield)."""
+    return set(catalog.site_capacity.loc[catalog.site_capacity["existing_tpa"] > 0, "site_id"])
+
+
+def _capex(settings: ModelSettings, t: pd.Series, running: bool, cost_multiplier: float) -> tuple[float, str]:
     """$ per t/yr of new capacity and its basis: the brownfield figure (no site multiplier, the
     saving is inside it) where the site already runs a processing plant, else greenfield x
     the site's cost multiplier (docs/data.md, technologies)."""
-    running = set(catalog.site_capacity.loc[catalog.site_capacity["existing_tpa"] > 0, "site_id"])
-    if site_id in running:
+    if running:
         return float(t[f"capex_brownfield_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier, "brownfield"
-    multiplier = float(sites.set_index("site_id").at[site_id, "cost_multiplier"])
-    return float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier * multiplier, "greenfield"
+    return (float(t[f"capex_usd_per_tpa_{settings.capex_case}"]) * settings.capex_multiplier * float(cost_multiplier),
+            "greenfield")
 
 
 def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also: set[str] = frozenset()) -> pd.DataFrame:
