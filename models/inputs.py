@@ -252,9 +252,11 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
     size_range = settings.plant_size_range_tpa
     operator = sites.set_index("site_id")["operator"]
     curves = ramp_curves(catalog, TIMING_COLUMNS[settings.timing_case][1])
+    # looked up once, not per row: pandas' row and cell access costs more than the rest of prepare
+    by_tech = {tech: techs.loc[tech] for tech in {tech for _, tech in pairs | buildable}}
     rows = []
     for site_id, tech in sorted(pairs | buildable):
-        t = techs.loc[tech]
+        t = by_tech[tech]
         capex, basis = _capex(settings, t, site_id in running, float(multiplier[site_id]))
         nameplate, available, owner, toll = existing.get((site_id, tech), (0.0, 0.0, operator[site_id], True))
         first_new = settings.decision_year + float(t["lead_time_years"])

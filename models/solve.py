@@ -190,12 +190,15 @@ class StageSolver:
         """A row's activity at the latest solution (e.g. federal $M on the budget row)."""
         return float(self._highs.getSolution().row_value[con.id])
 
-    def solve(self, read_back: bool = True) -> Solution:
+    def solve(self, read_back: bool = True, first_stage_only: bool = False) -> Solution:
         """Every stage. read_back False: leave PuLP's variables as they were and read the answer
-        with value() (a sweep's probes need a few numbers, not every variable written back)."""
+        with value() (a sweep's probes need a few numbers, not every variable written back).
+        first_stage_only: the first stage's optimum alone (a what-if that needs only that value):
+        no later stages, no MILP duals, nothing read back; the next solve() starts over."""
         start = time.perf_counter()
         solution = Solution(status="optimal")
-        for k, (name, sense) in enumerate(self.model.stages):
+        stages = self.model.stages[:1] if first_stage_only else self.model.stages
+        for k, (name, sense) in enumerate(stages):
             status = self._run_stage(k, name, sense)
             # waiting shipping links that would improve this stage go in; re-solve warm until none would
             while status == _S.Optimal and self.pricing is not None and self.pricing.add_improving(self, name, sense):
@@ -210,12 +213,12 @@ class StageSolver:
             if k == 0 and not self._integer:
                 solution.duals = self._row_duals()
             self._hold(name, sense, value)
-        if solution.optimal and self._integer:
+        if solution.optimal and self._integer and not first_stage_only:
             self._milp_duals(solution)
         self._solution = self._highs.getSolution()
         self._x = np.asarray(self._solution.col_value)
         # stages in between read HiGHS's arrays; PuLP's variables get the final answer once
-        if read_back:
+        if read_back and not first_stage_only:
             self._read_back()
         solution.solve_seconds = time.perf_counter() - start
         if self.pricing is not None:

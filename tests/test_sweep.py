@@ -87,6 +87,26 @@ def test_warm_sweep_equals_cold_solves(small):
         assert built == pytest.approx(cold.capacity["new_tpa"].sum(), abs=1e-6)
 
 
+def test_points_past_the_spend_of_a_slack_answer_are_not_solved_again(small, monkeypatch):
+    """The feed runs out at $50M: the $60M answer leaves money unspent, so $70M..$100M have the
+    same optimum and are taken from it (4 of 11 points not solved); the rows still say which
+    budget each point had."""
+    from models import Pipeline
+
+    scenario, catalog = small
+    solves = []
+    original = Pipeline.solve
+    monkeypatch.setattr(Pipeline, "solve", lambda self, *a, **k: solves.append(self.solver.budget_usd)
+                        or original(self, *a, **k))
+    table = run_sweep(scenario, catalog, [budget_axis(BUDGETS)], workers=1).table
+    assert solves == [b * 1e7 for b in range(7)]
+    assert table["budget_usd"].tolist()[7:] == [7e7, 8e7, 9e7, 1e8]
+    assert table["objective_value"].tolist()[6:] == [table["objective_value"].iloc[6]] * 5
+    assert table["budget_binds"].tolist()[6:] == [False] * 5
+    assert table["marginal_value_text"].iloc[10].endswith("($50.0M of $100.0M used): more federal money would not add "
+                                                          "supply.")
+
+
 def _csv_bytes(frame, path):
     """The bytes write_csv gives the table (path's folder names the run, its name the table)."""
     path.parent.mkdir(exist_ok=True)

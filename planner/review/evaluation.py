@@ -89,19 +89,33 @@ class ProjectModel:
         self.pipeline = Pipeline.prepare(catalog, self.settings)
         self.model = self.pipeline.model
         self.first = self.pipeline.first_stage
+        self._answers: dict[tuple, WhatIf] = {}  # value_only what-ifs by their bounds
 
     def solve(self) -> WhatIf:
         solution = self.pipeline.solve()
         value = solution.stage_values.get(self.first, float("nan"))
         return WhatIf(solution.status, value, self.model.weighted_supply(), _funded(self.model))
 
-    def what_if(self, bounds: dict[str, tuple[float, float]]) -> WhatIf:
-        """Solve with these projects' funded bounds, then put the old bounds back (not re-solved)."""
+    def what_if(self, bounds: dict[str, tuple[float, float]], value_only: bool = False) -> WhatIf:
+        """Solve with these projects' funded bounds, then put the old bounds back (not re-solved).
+
+        value_only: only the status and the first stage's optimum are wanted (weighted supply
+        NaN, funded empty): the first stage alone is solved, and a question asked before
+        (the same bounds, value_only) is answered from memory. The first stage is the same
+        problem either way (HiGHS starts a MILP afresh after a bound change), so its value is too."""
+        key = tuple(sorted(bounds.items()))
+        if value_only and key in self._answers:
+            return self._answers[key]
         old = {p: (self.model.funded[p].lowBound, self.model.funded[p].upBound) for p in bounds}
         for p, (low, high) in bounds.items():
             self.pipeline.set_bounds(self.model.funded[p], low, high)
         try:
-            return self.solve()
+            if not value_only:
+                return self.solve()
+            solution = self.pipeline.solver.solve(first_stage_only=True)
+            answer = WhatIf(solution.status, solution.stage_values.get(self.first, float("nan")), float("nan"), ())
+            self._answers[key] = answer
+            return answer
         finally:
             for p, (low, high) in old.items():
                 self.pipeline.set_bounds(self.model.funded[p], low, high)
@@ -210,7 +224,7 @@ def best_choice(pm: ProjectModel, eligible, what: str) -> tuple[WhatIf, float]:
     tie = TIE_REL * max(1.0, abs(best.objective_value))
     pruned = []
     for q in sorted((q for q in eligible if q.project_id in best.funded), key=lambda q: -q.federal_usd):
-        without = pm.what_if({**{p: (0.0, 0.0) for p in pruned}, q.project_id: (0.0, 0.0)})
+        without = pm.what_if({**{p: (0.0, 0.0) for p in pruned}, q.project_id: (0.0, 0.0)}, value_only=True)
         if without.status == "optimal" and gain(stage_sense(pm.settings.objective), best.objective_value,
                                                  without.objective_value) <= tie:
             pruned.append(q.project_id)

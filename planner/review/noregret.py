@@ -53,7 +53,7 @@ def future_choices(scenario: Scenario, catalog: Catalog, eligible) -> tuple[dict
         for q in eligible:
             funded = q.project_id in best.funded
             flip = (0.0, 0.0) if funded else (1.0, 1.0)
-            regret = _regret(sense, best, pm.what_if({q.project_id: flip}), tie)
+            regret = _regret(sense, best, pm.what_if({q.project_id: flip}, value_only=True), tie)
             rows[q.project_id] = (funded, 0.0, regret) if funded else (False, regret, 0.0)
         out[future.name] = rows
     return out, unit

@@ -10,6 +10,7 @@ import pandas as pd
 
 from models import PortfolioResult
 from planner.outputs.folder import atomic_folder
+from planner.outputs.forked import side_jobs
 from planner.outputs.tables import write_csv
 from sites import Catalog
 
@@ -72,16 +73,23 @@ def portfolio_geojson(result: PortfolioResult, catalog: Catalog) -> str:
 
 def write_run(target: Path, result: PortfolioResult, catalog: Catalog, summary: dict,
               render_map: Callable[[Path], None] | None = None,
-              write_reports: Callable[[Path], None] | None = None,
-              force: bool = False, protect: Iterable[str | Path] = ()) -> Path:
-    """Write every output of a run into target (replacing an older ree-planner folder there)."""
-    with atomic_folder(target, "run", force=force, protect=protect) as folder:
+              write_reports: Callable[[Path, Callable[[], None]], None] | None = None,
+              force: bool = False, protect: Iterable[str | Path] = (),
+              write_workbook: Callable[[Path], None] | None = None, parallel: bool | None = None) -> Path:
+    """Write every output of a run into target (replacing an older ree-planner folder there).
+
+    The map and the workbook are written in child processes while this one writes the tables
+    and the reports (planner/outputs/forked.py; parallel False: one after another, the same
+    bytes). write_reports(folder, map_written) calls map_written() before it reads map.html."""
+    with atomic_folder(target, "run", force=force, protect=protect) as folder, side_jobs(parallel) as jobs:
+        if render_map is not None:
+            jobs.start(lambda: render_map(folder / "map.html"))
+        if write_workbook is not None:
+            jobs.start(lambda: write_workbook(folder))
         for name, frame in run_tables(result, catalog).items():
             write_csv(frame, folder / name)
         (folder / "portfolio.geojson").write_text(portfolio_geojson(result, catalog), encoding="utf-8")
         (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if render_map is not None:
-            render_map(folder / "map.html")
         if write_reports is not None:  # last: the reports read and link the files above
-            write_reports(folder)
+            write_reports(folder, jobs.wait)
     return target

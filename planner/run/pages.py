@@ -225,11 +225,13 @@ def _map_part(folder: Path | None, has_map: bool) -> str:
             f'srcdoc="{escape(inner, quote=True)}"></iframe>')
 
 
-def html_report(run, has_map: bool, folder: Path | None = None, reference=None, timeline: bytes | None = None) -> str:
-    """The funding memo: what to fund, in what order and why; reference = (Run, label) or None."""
+def html_report(run, has_map: bool, folder: Path | None = None, reference=None, timeline: bytes | None = None,
+                balance: bytes | None = None) -> str:
+    """The funding memo: what to fund, in what order and why; reference = (Run, label) or None;
+    balance: the element-balance chart, if already drawn."""
     s = run.summary
     title = f"Funding memo: {s['scenario']}"
-    png = charts.element_balance_png(run.result.elements)
+    png = balance if balance is not None else charts.element_balance_png(run.result.elements)
     defs = "".join(f"<dt>{escape(term)}:</dt><dd>{escape(text)}</dd>" for term, text in memo.definitions(run))
     items = memo.awards(run)
     near = [a for a in items if a.near_floor]
@@ -271,13 +273,18 @@ inputs sha256 {escape(s['inputs_sha256'])}. Tables, flows and sources: report.xl
     return html_page.page(title, body, MEMO_STYLE)
 
 
-def write_run_reports(run, folder: Path, reference=None) -> None:
-    """report.xlsx and report.html, written into the run's (scratch) folder (after map.html,
-    which the memo takes in); reference = (Run, label) to compare against, or None."""
+def write_run_reports(run, folder: Path, reference=None, workbook: bool = True, map_written=None) -> None:
+    """report.xlsx (workbook False: written elsewhere) and report.html, written into the run's
+    (scratch) folder; the memo takes in map.html, so map_written() (if given) is called, once
+    the charts are drawn, to wait for it. reference = (Run, label) to compare against, or None."""
     folder = Path(folder)
-    write_xlsx(run, folder / "report.xlsx")
+    if workbook:
+        write_xlsx(run, folder / "report.xlsx")
     png = timeline_png(run)
     if png is not None:  # multi-year runs
         (folder / "timeline.png").write_bytes(png)
-    html = html_report(run, (folder / "map.html").exists(), folder, reference, png)
+    balance = charts.element_balance_png(run.result.elements)  # drawn while the map may still be written
+    if map_written is not None:
+        map_written()
+    html = html_report(run, (folder / "map.html").exists(), folder, reference, png, balance)
     (folder / "report.html").write_text(html, encoding="utf-8")

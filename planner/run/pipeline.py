@@ -103,9 +103,10 @@ def input_paths(scenario: Scenario) -> tuple[Path, ...]:
 
 
 def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, force: bool = False,
-                  protect: tuple = (), reference: tuple | None = None) -> Path:
+                  protect: tuple = (), reference: tuple | None = None, parallel: bool | None = None) -> Path:
     """Write the run's folder; nothing is left behind if any part fails. reference = (Run, label):
-    the run the funding memo compares against (see reference_run).
+    the run the funding memo compares against (see reference_run). parallel: map and workbook
+    in child processes (default: where the system can fork; planner/outputs/forked.py).
 
     An existing out_dir is replaced only if ree-planner wrote it (or with force); never a
     folder holding the scenario's own files."""
@@ -115,9 +116,14 @@ def write_outputs(run: Run, out_dir: Path | None = None, with_map: bool = True, 
         maps.save_offline(maps.render_result_map(run.result, run.catalog), path,
                           title=f"ree-planner: {run.scenario.name}")
 
-    def reports(folder: Path) -> None:
+    def workbook(folder: Path) -> None:
         from planner.run import pages as run_reports  # matplotlib and openpyxl only when writing
-        run_reports.write_run_reports(run, folder, reference)
+        run_reports.write_xlsx(run, folder / "report.xlsx")
+
+    def reports(folder: Path, map_written) -> None:
+        from planner.run import pages as run_reports
+        run_reports.write_run_reports(run, folder, reference, workbook=False, map_written=map_written)
 
     return write_run(target, run.result, run.catalog, run.summary.to_dict(), render if with_map else None, reports,
-                     force=force, protect=input_paths(run.scenario) + tuple(protect))
+                     force=force, protect=input_paths(run.scenario) + tuple(protect), write_workbook=workbook,
+                     parallel=parallel)

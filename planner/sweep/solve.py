@@ -89,17 +89,23 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
         group = list(group)
         pipeline = None
         solved_at = {}  # budget -> (snapshot, first stage's value) there: the next-money probe reuses it
+        held = None  # (snapshot, value) of an LP answer that left money unspent: optimal above its spend
         for point in group:
             settings = _point_scenario(scenario, point).settings()
             if pipeline is None:
                 pipeline = Pipeline.prepare(catalog, settings)
             else:
                 pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
+            reuse = held if held is not None and _unspent(held[0].federal_usd, settings.budget_usd) else None
             out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
-                                    settings.min_value_per_musd))
+                                    settings.min_value_per_musd, reuse))
+            held = None
             if "measured" in out[-1]:
-                base, value, _, _ = out[-1]["measured"]
+                base, value, mv, _ = out[-1]["measured"]
                 solved_at[settings.budget_usd] = (base, value)
+                if mv.status == "slack" and not pipeline.model.has_integers \
+                        and _unspent(base.federal_usd, settings.budget_usd) and abs(mv.dual) < marginal.ZERO_RATE:
+                    held = (base, value)
             if tick is not None:
                 tick()
         for result in out[len(out) - len(group):]:
@@ -107,11 +113,26 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
     return out
 
 
-def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str, floor: float = 0.0) -> dict:
+def _unspent(federal_usd: float, budget_usd: float) -> bool:
+    """The budget row is surely slack (marginal.measure's test)."""
+    return federal_usd < budget_usd * (1 - marginal.SLACK_SHARE) - 1.0
+
+
+def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str, floor: float = 0.0,
+                 reuse: tuple | None = None) -> dict:
     """A point's row and capacity; its next-money sentence comes after the whole group is
-    solved (_next_money_text), since the probe at budget + $100M is often another point."""
+    solved (_next_money_text), since the probe at budget + $100M is often another point.
+
+    reuse: (snapshot, first stage's value) of the group's latest solve, an LP answer that left
+    money unspent, when this budget also exceeds its spend. That answer is then this point's
+    optimum too, with no solve: it is feasible here, and a better plan here would make a small
+    step towards it from the old answer (which has money to spare) better there as well. The
+    tie-break leaves one optimum per budget, so a re-solve would return it."""
     model = pipeline.model
-    solution = pipeline.solve(read_back=False)  # the snapshot reads HiGHS's arrays
+    if reuse is None:
+        solution = pipeline.solve(read_back=False)  # the snapshot reads HiGHS's arrays
+    else:
+        solution = pipeline.solution  # HiGHS's arrays still hold that answer: nothing solved since
     row: dict = {k: v for k, v in point.values}
     row[BUDGET] = budget_usd
     row.update(status=solution.status, objective=objective)
@@ -120,7 +141,12 @@ def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective:
         return {"index": point.index, "row": row, "capacity": [], "elements": magnet}
     value = solution.stage_values[pipeline.first_stage]
     options = _developed_options(model, pipeline.solver.value)
-    base, mv = pipeline.marginal_value(probe_next=False)  # the next $100M after the group (_next_money_text)
+    if reuse is None:
+        base, mv = pipeline.marginal_value(probe_next=False)  # the next $100M after the group (_next_money_text)
+    else:  # money left over: measure() re-solves nothing
+        base = reuse[0]
+        mv = marginal.measure(pipeline.solver, budget_usd, base, value,
+                              solution.duals.get(model.rows[("budget",)], 0.0), probe_next=False)
     row.update(objective_value=_round(value), weighted_supply=_round(base.weighted_supply),
                federal_usd=round(base.federal_usd, 2), **mv.as_summary())
     for e in magnet:
