@@ -126,28 +126,22 @@ def fixed_catalog(catalog, live: LiveModel, quantiles):
     options = collapse(options, "option_id", "option_lead_time", "lead_time_years", year=True)
     cases = collapse(catalog.import_cases, "case", "foreign_share", "foreign_concentrate_share")
     techs = collapse(catalog.technologies, "technology_id", "capex", "capex_usd_per_tpa")
-    # brownfield capex, every year of a ramp curve, every routed element: at the range's quantile
-    techs = techs.copy()
-    for i, row in techs.iterrows():
-        range_id = f"capex.{row['technology_id']}"
-        if range_id in ranges:
-            v = float(triangular(q[range_id], *(row[f"capex_brownfield_usd_per_tpa_{c}"] for c in ("low", "base", "high"))))
-            for c in ("low", "base", "high"):
-                techs.at[i, f"capex_brownfield_usd_per_tpa_{c}"] = v
-    curves = catalog.ramp_curves.copy()
-    for i, row in curves.iterrows():
-        range_id = f"ramp_share.{row['curve_id']}"
-        if range_id in ranges:
-            v = float(triangular(q[range_id], row["share_low"], row["share_base"], row["share_high"]))
-            for c in ("low", "base", "high"):
-                curves.at[i, f"share_{c}"] = v
-    routes = catalog.technology_outputs.copy()
-    for i, row in routes.iterrows():
-        range_id = f"recovery.{row['technology_id']}"
-        if range_id in ranges:
-            v = float(triangular(q[range_id], row["recovery_low"], row["recovery_base"], row["recovery_high"]))
-            for c in ("low", "base", "high"):
-                routes.at[i, f"recovery_{c}"] = v
+
+    def every_column_at(table, range_id_of, columns):
+        """Rows whose range is drawn: low, base and high of `columns` at the range's quantile
+        (brownfield capex, every year of a ramp curve, every routed element)."""
+        table = table.copy()
+        for i, row in table.iterrows():
+            range_id = range_id_of(row)
+            if range_id in ranges:
+                v = float(triangular(q[range_id], *(row[f"{columns}_{c}"] for c in ("low", "base", "high"))))
+                for c in ("low", "base", "high"):
+                    table.at[i, f"{columns}_{c}"] = v
+        return table
+
+    techs = every_column_at(techs, lambda row: f"capex.{row['technology_id']}", "capex_brownfield_usd_per_tpa")
+    curves = every_column_at(catalog.ramp_curves, lambda row: f"ramp_share.{row['curve_id']}", "share")
+    routes = every_column_at(catalog.technology_outputs, lambda row: f"recovery.{row['technology_id']}", "recovery")
     return replace(catalog, feedstocks=feeds, site_capacity=capacity, feed_options=options, import_cases=cases,
                    technologies=techs, ramp_curves=curves, technology_outputs=routes)
 

@@ -52,14 +52,21 @@ def solve(catalog, **settings):
     return StageSolver(model).solve(), model
 
 
-def test_pricing_finds_the_far_link(tmp_path):
-    catalog = far_link_catalog(tmp_path / "cat")
+def every_and_pruned(catalog, weighted_supply: float):
+    """Every link and delivery against each site's nearest one and pricing: both reach the
+    hand-solved weighted supply, and the same least cost."""
     every, _ = solve(catalog, allow_new_capacity=False)
     pruned, model = solve(catalog, allow_new_capacity=False, shipping_k_nearest=1)
-    # hand-solved: all 500 t Nd from the mine and 5 t from Juneau are separated, at Alaska (499.5 t) and Nevada (0.5 t)
-    assert every.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
-    assert pruned.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
+    assert every.stage_values["weighted_supply"] == pytest.approx(weighted_supply, rel=1e-9)
+    assert pruned.stage_values["weighted_supply"] == pytest.approx(weighted_supply, rel=1e-9)
     assert pruned.stage_values["annual_cost"] == pytest.approx(every.stage_values["annual_cost"], rel=1e-9)
+    return every, pruned, model
+
+
+def test_pricing_finds_the_far_link(tmp_path):
+    catalog = far_link_catalog(tmp_path / "cat")
+    # hand-solved: all 500 t Nd from the mine and 5 t from Juneau are separated, at Alaska (499.5 t) and Nevada (0.5 t)
+    every, pruned, model = every_and_pruned(catalog, weighted_supply=505.0)
     assert ("mine", "far", "mixed") not in {(a.from_site, a.to_site, a.form) for a in nearest_first(
         [a for a in prepare(catalog, ModelSettings()).arcs.itertuples(index=False)], 1)[0]}
     assert any(key[:3] == ("mine", "far", "mixed") for key in model.shipment)
@@ -85,13 +92,9 @@ def far_plant_catalog(folder):
 
 def test_pricing_finds_the_far_delivery(tmp_path):
     catalog = far_plant_catalog(tmp_path / "cat")
-    every, _ = solve(catalog, allow_new_capacity=False)
-    pruned, model = solve(catalog, allow_new_capacity=False, shipping_k_nearest=1)
     # hand-solved: every tonne of both ores is cracked and separated in Alaska (500 + 5 t Nd); the
     # cost stage sends none of the ore through Nevada, which would ship it twice
-    assert every.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
-    assert pruned.stage_values["weighted_supply"] == pytest.approx(505.0, rel=1e-9)
-    assert pruned.stage_values["annual_cost"] == pytest.approx(every.stage_values["annual_cost"], rel=1e-9)
+    every, pruned, model = every_and_pruned(catalog, weighted_supply=505.0)
     assert model.feed_delivery[("ore", "far", "crack")].varValue == pytest.approx(1000.0, rel=1e-9)
     report = pruned.shipping
     # 4 deliveries offered (2 ores x 2 plants): each ore's nearest built, the mine's into Alaska priced in
