@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_scale.py [--sizes 22,200,1000] [--k 3] [--method auto]
 
 Each size runs in its own process (for a clean peak memory): the seeded catalog
-(benchmarks/synthetic_catalog.py) is written, loaded and solved with the baseline settings
-and shipping_k_nearest = k (0: every link), and the run reports
+(benchmarks/synthetic_catalog.py) is written, loaded and solved with the model's defaults
+(no value floor unless --floor is given: the baseline uses --floor 5) and shipping_k_nearest
+= k (0: every link), and the run reports
 
   links      shipping links of intermediate product in the model at the end / in all
   deliveries raw-feed deliveries (feed, plant) in the model at the end / in all
@@ -36,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def one_size(n_sites: int, k: int, method: str, seed: int) -> dict:
+def one_size(n_sites: int, k: int, method: str, seed: int, floor: float = 0.0) -> dict:
     sys.path.insert(0, str(HERE))
     from synthetic_catalog import write_synthetic_catalog
 
@@ -51,7 +52,7 @@ def one_size(n_sites: int, k: int, method: str, seed: int) -> dict:
         cpu = time.process_time()
         catalog = load_catalog(folder)
         out["load_s"] = time.perf_counter() - t
-        settings = ModelSettings(shipping_k_nearest=k, solver_method=method)
+        settings = ModelSettings(shipping_k_nearest=k, solver_method=method, min_value_per_musd=floor)
         t = time.perf_counter()
         inputs = prepare(catalog, settings)
         out["prepare_s"] = time.perf_counter() - t
@@ -89,15 +90,16 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=3, help="shipping_k_nearest (0: every link)")
     parser.add_argument("--method", default="auto", choices=("auto", "simplex", "ipm"))
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--floor", type=float, default=0.0, help="min_value_per_musd (the baseline: 5)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one_size(args.one, args.k, args.method, args.seed)))
+        print(json.dumps(one_size(args.one, args.k, args.method, args.seed, args.floor)))
         return
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--k", str(args.k), "--method", args.method,
-                               "--seed", str(args.seed)], capture_output=True, text=True, cwd=HERE.parent)
+                               "--seed", str(args.seed), "--floor", str(args.floor)], capture_output=True, text=True, cwd=HERE.parent)
         if done.returncode != 0:
             print(done.stderr[-2000:], file=sys.stderr)
             sys.exit(1)
