@@ -143,7 +143,10 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     arcs = m.inputs.arcs
     arcs = arcs[pd.MultiIndex.from_arrays([arcs["from_site"], arcs["form"]]).isin(list(produced))]
     intermediate_at = produced | set(zip(arcs["to_site"], arcs["form"]))
-    # with shipping_k_nearest, only each site's nearest links are built; the rest wait to be priced
+    # with shipping_k_nearest, only each site's nearest links are built; the rest wait to be priced.
+    # A link's number is its place among every link: its columns are named (and so tie-broken,
+    # _tie_break_weight) the same whether built first or priced in, so pruning cannot change the plan.
+    arcs = arcs.assign(number=range(len(arcs)))
     t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(arcs, m.inputs.shipping_k_nearest)
     for p in plants:
         key = (p.site_id, p.technology_id)
@@ -264,13 +267,16 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
     raw_forms = set(inputs.feeds["form"])
     arcs = inputs.arcs[inputs.arcs["form"].isin(raw_forms)]  # raw feed moves only along its own form's links
     arc_usd = dict(zip(zip(arcs["from_site"], arcs["to_site"], arcs["form"]), arcs["usd_per_t"]))
-    offers = []  # (feed, [(plant, $/t of the link)]) in the order the columns have always been built
+    # (feed, [(plant, $/t of the link, number)]) in the order the columns have always been built;
+    # a delivery's number (its place among all) names its columns, built first or priced in
+    offers, number = [], 0
     for f in inputs.feeds.itertuples(index=False):
         offered = []
         for p in (p for p in takers[f.form] if may_take(f, p)):
             usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
             if usd_per_t is not None:
-                offered.append((p, usd_per_t))
+                offered.append((p, usd_per_t, number))
+                number += 1
         offers.append((f, offered))
     offers, m.omitted_deliveries = shipping.nearest_deliveries(m, t, offers, inputs.shipping_k_nearest)
     for i, future in enumerate(inputs.future_list):
@@ -282,18 +288,17 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
                 u = at.feed_use[f.feedstock_id] = m.prob.add_variable(
                     m.named(_slug("feed", f.feedstock_id), year, i), 0, supply)
                 dispatch: Pairs = [(u, 1.0)]
-                for p, usd_per_t in offered:
-                    dispatch.append((_feed_delivery(m, tf, f, p, usd_per_t, year, i, future.probability), -1.0))
+                for p, usd_per_t, number in offered:
+                    dispatch.append((_feed_delivery(m, tf, f, p, usd_per_t, number, year, i, future.probability), -1.0))
                 m.row("feed_dispatch", (f.feedstock_id,), dispatch, "==", 0.0, year, i)
 
 
-def _feed_delivery(m: PortfolioModel, t: Terms, f, p, usd_per_t: float,
+def _feed_delivery(m: PortfolioModel, t: Terms, f, p, usd_per_t: float, number: int,
                    year: int, future: int, probability: float) -> pulp.LpVariable:
     """q_{k,p}: feed k delivered into plant p; fills p's capacity (shares sum to 1)."""
     key, capacity, balance, cost_musd = delivery_column(m, f, p, usd_per_t, year)
     at = m.at(year, future)
-    d = at.feed_delivery[key] = m.prob.add_variable(
-        m.named(_slug("feedin", len(at.feed_delivery), *key), year, future), 0)
+    d = at.feed_delivery[key] = m.prob.add_variable(m.named(_slug("feedin", number, *key), year, future), 0)
     t.capacity[capacity].append((d, 1.0))
     if cost_musd is not None:
         t.operating_cost(d, cost_musd, future, probability)
@@ -406,18 +411,55 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
         for year in m.inputs.years:
             at = m.at(year, i)
             # the columns first, their variables in one batch (same names and order as one by one)
-            columns, names, n = [], [], len(at.shipment)
+            columns, names = [], []
             suffix = m.named("", year, i)  # the year's and future's ending of every name
             for a, link in links:
-                for e, o, tail in combos:
+                for c, (e, o, tail) in enumerate(combos):
                     columns.append(shipment_column(m, a, e, o, year))
-                    names.append(f"ship_{n}_{link}_{tail}{suffix}")
-                    n += 1
+                    names.append(f"ship_{a.number * len(combos) + c}_{link}_{tail}{suffix}")
             for (key, balance, cost_musd), s in zip(columns, m.prob.add_variable_matrix("%s", names, 0)):
                 at.shipment[key] = s
                 for row, coefficient in balance:
                     tf.balance[row].append((s, coefficient))
                 t.operating_cost(s, cost_musd, i, future.probability)
+            if m.omitted_arcs:
+                _pool(m, t, i, year)
+
+
+def _pool(m: PortfolioModel, t: Terms, future: int, year: int) -> None:
+    """With links left to pricing (shipping_k_nearest), one pool per form, element, origin class
+    and year: any site that can send the form may put it in (pool_in), any site that takes it
+    may draw from it (pool_out). Where shipping costs nothing (every stage but the cost stage)
+    the pool is every link at once, so pricing finds nothing to add there however degenerate
+    the duals (a pool column in the basis ties the duals of its two ends). In the cost stage
+    each leg costs the dearest link of its form, so a ton through the pool costs more than
+    along any link: the pool keeps the pruned model feasible for the held optimum of the stage
+    before, pricing brings in the links that replace it, and at the cost stage's proven
+    optimum it carries nothing (models/solve.py checks)."""
+    every = [*t.intermediate_arcs, *m.omitted_arcs]
+    ends: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    dearest: dict[str, float] = defaultdict(float)
+    for a in every:
+        ends[a.form][0].add(a.from_site)
+        ends[a.form][1].add(a.to_site)
+        dearest[a.form] = max(dearest[a.form], a.usd_per_t)
+    tf, at = t.at(future), m.at(year, future)
+    weight = m.inputs.timeline.weight[year]
+    for form in sorted(ends):
+        holders, takers = (sorted(sites) for sites in ends[form])
+        # at least $1/t a leg: with every link free the pool must still cost more than none
+        leg_musd = max(dearest[form], 1.0) / USD_PER_MUSD * weight
+        for e in ELEMENTS:
+            for o in m.inputs.origins:
+                pairs: Pairs = []
+                for direction, sites, sign in (("in", holders, -1.0), ("out", takers, 1.0)):
+                    for site in sites:
+                        v = at.pool[(direction, site, form, e, o)] = m.prob.add_variable(
+                            m.named(_slug("pool", direction, site, form, e, o), year, future), 0)
+                        tf.balance[(site, form, e, o, year)].append((v, sign))
+                        pairs.append((v, -sign))
+                        t.operating_cost(v, leg_musd, future, m.inputs.future_list[future].probability)
+                m.row("pool", (form, e, o), pairs, "==", 0.0, year, future)
 
 
 def shipment_column(m: PortfolioModel, a, e: str, o: str, year: int) -> tuple[Key, list[tuple[Key, float]], float]:

@@ -42,6 +42,8 @@ class YearVars:
     credited: dict[Key, pulp.LpVariable] = field(default_factory=dict)  # (element, form)
     imports: dict[Key, pulp.LpVariable] = field(default_factory=dict)
     unmet: dict[Key, pulp.LpVariable] = field(default_factory=dict)
+    # (in|out, site, form, element, origin): the pool of models/families._pool (shipping_k_nearest only)
+    pool: dict[Key, pulp.LpVariable] = field(default_factory=dict)
 
 
 @dataclass

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -70,17 +70,17 @@ ARC_FIELDS = ("from_site", "to_site", "form", "distance_km", "usd_per_t")  # inp
 
 
 def nearest_deliveries(m, t, offers: list, k: int) -> tuple[list, list]:
-    """Raw-feed deliveries, pruned as links are: offers is [(feed, [(plant, $/t)])]; with k > 0
+    """Raw-feed deliveries, pruned as links are: offers is [(feed, [(plant, $/t, number)])]; with k > 0
     a delivery is built if it is among the k cheapest-to-ship (nearest) of its feed, or of its
     plant (ties broken by id). A waiting delivery whose balance rows the built model would
     lack is built too: pricing needs every row of a column. Returns the offers kept, in the
-    given order, and the waiting deliveries as (feed, plant, $/t)."""
+    given order, and the waiting deliveries as (feed, plant, $/t, number)."""
     if k <= 0:
         return offers, []
     keep: set = set()
     by_plant: dict = defaultdict(list)
     for n, (f, offered) in enumerate(offers):
-        ranked = [(usd, p.site_id, p.technology_id, n, c) for c, (p, usd) in enumerate(offered)]
+        ranked = [(usd, p.site_id, p.technology_id, n, c) for c, (p, usd, _) in enumerate(offered)]
         keep.update((n, c) for *_, n, c in heapq.nsmallest(k, ranked))
         for usd, site, tech, _, c in ranked:
             by_plant[(site, tech)].append((usd, f.feedstock_id, n, c))
@@ -92,16 +92,16 @@ def nearest_deliveries(m, t, offers: list, k: int) -> tuple[list, list]:
     present = set(t.balance)
     rows = _BalanceRows(m)
     for n, (f, offered) in enumerate(offers):
-        for c, (p, _) in enumerate(offered):
+        for c, (p, _, _) in enumerate(offered):
             if (n, c) in keep:
                 present.update(rows(f, p))
     for n, (f, offered) in enumerate(offers):
-        for c, (p, _) in enumerate(offered):
+        for c, (p, _, _) in enumerate(offered):
             if (n, c) not in keep and not rows.present(f, p, linked, present):
                 keep.add((n, c))
                 present.update(rows(f, p))
     kept = [(f, [o for c, o in enumerate(offered) if (n, c) in keep]) for n, (f, offered) in enumerate(offers)]
-    waiting = [(f, p, usd) for n, (f, offered) in enumerate(offers) for c, (p, usd) in enumerate(offered)
+    waiting = [(f, *offer) for n, (f, offered) in enumerate(offers) for c, offer in enumerate(offered)
                if (n, c) not in keep]
     return kept, waiting
 
@@ -149,6 +149,9 @@ class PricingReport:
     links_in_all: int = 0
     deliveries_built: int = 0  # raw-feed deliveries (feed, plant) with a column in any year
     deliveries_in_all: int = 0
+    # stage -> links and deliveries priced in during it (free stages add no links: the pool)
+    added_by_stage: dict = field(default_factory=dict)
+    pool_t: float = 0.0  # t/yr the pool (families._pool) carries at the end: 0 at the optimum
 
 
 class ShippingPricer:
@@ -205,9 +208,13 @@ class ShippingPricer:
         improving ones to the PuLP and HiGHS models. The number of columns added (0: the
         stage is optimal over every link and delivery)."""
         y = np.asarray(solver._highs.getSolution().row_dual)
-        added = self._add_improving_links(solver, stage, sense, y) + self._add_improving_deliveries(solver, stage, sense, y)
+        links = self._add_improving_links(solver, stage, sense, y)
+        deliveries = self._add_improving_deliveries(solver, stage, sense, y)
+        added = links + deliveries
         if added:
             self.report.rounds += 1
+            before = self.report.added_by_stage.get(stage, (0, 0))
+            self.report.added_by_stage[stage] = (before[0] + links, before[1] + deliveries)
         return added
 
     @staticmethod
@@ -292,13 +299,13 @@ class ShippingPricer:
 
     def _delivery_entries(self, n: int):
         """Waiting delivery column n: its key, year, [(row id, coefficient)] and cost ($M per t)."""
-        f, p, usd = self.deliveries[n // len(self.years)]
+        f, p, usd, number = self.deliveries[n // len(self.years)]
         year = self.years[n % len(self.years)]
         key, capacity, balance, cost = families.delivery_column(self.model, f, p, usd, year)
         entries = [(self._row_id("feed_dispatch", (f.feedstock_id,), year), -1.0),
                    (self._row_id("capacity_limit", capacity[:-1], year), 1.0),
                    *((self._row_id("balance", row[:-1], year), coef) for row, coef in balance)]
-        return key, year, entries, cost
+        return key, year, entries, cost, number
 
     def _delivery_price_arrays(self):
         if self._delivery_arrays is None:
@@ -307,7 +314,7 @@ class ShippingPricer:
             templates: dict = {}
             weight = self.model.inputs.timeline.weight
             cost, starts, index, value = [], [], [], []
-            for f, p, usd in self.deliveries:
+            for f, p, usd, _ in self.deliveries:
                 shares = [getattr(f, f"share_{e.lower()}") for e in ELEMENTS]
                 for year in self.years:
                     key = (p.site_id, p.technology_id, f.origin_class, f.heavy_other_fraction,
@@ -350,9 +357,9 @@ class ShippingPricer:
         families._feed_delivery builds them."""
         variables, stage_costs = [], []
         for n in chosen:
-            key, year, entries, cost = self._delivery_entries(n)
+            key, year, entries, cost, number = self._delivery_entries(n)
             at = self.model.at(year)
-            name = self.model.named(families._slug("feedin", len(at.feed_delivery), *key), year)
+            name = self.model.named(families._slug("feedin", number, *key), year)
             var, stage_cost = self._new_column(name, entries, cost, stage)
             at.feed_delivery[key] = var
             variables.append(var)
@@ -370,7 +377,9 @@ class ShippingPricer:
             a, (e, o, year) = self.links[n // len(self.combos)], self.combos[n % len(self.combos)]
             at = m.at(year)
             key, balance, cost_musd = families.shipment_column(m, a, e, o, year)
-            name = m.named(families._slug("ship", len(at.shipment), *key), year)
+            # numbered as build_shipments numbers it: the link's number x a year's combos + the combo
+            per_year = len(self.combos) // len(self.years)
+            name = m.named(families._slug("ship", a.number * per_year + n % per_year, *key), year)
             entries = [(self._row_id("balance", row[:-1], row[-1]), c) for row, c in balance]
             var, stage_cost = self._new_column(name, entries, cost_musd, stage)
             at.shipment[key] = var

@@ -31,6 +31,7 @@ STATUS_NAMES = {
 }
 ZERO_T = 1e-6  # tonnes or t/yr below this are solver noise, reported as 0
 FLOOR_TOLERANCE = 1e-7  # relative slack granted to an earlier stage's optimum
+POOL_TOLERANCE_T = 1e-6  # t/yr the shipping pool may carry at the end (HiGHS's primal tolerance is 1e-7)
 MIP_GAP = 1e-7  # discrete sizing and project choice: solve to (near) proven optimality
 
 
@@ -217,15 +218,30 @@ class StageSolver:
             self._milp_duals(solution)
         self._solution = self._highs.getSolution()
         self._x = np.asarray(self._solution.col_value)
+        if solution.optimal and not first_stage_only and self.pricing is not None:
+            self._check_pool_empty(solution)
         # stages in between read HiGHS's arrays; PuLP's variables get the final answer once
         if read_back and not first_stage_only:
             self._read_back()
         solution.solve_seconds = time.perf_counter() - start
         if self.pricing is not None:
-            solution.shipping = dataclasses.replace(self.pricing.report)
+            report = self.pricing.report
+            solution.shipping = dataclasses.replace(report, added_by_stage=dict(report.added_by_stage))
         if self._highs is not None:
             solution.iterations = int(self._highs.getInfo().simplex_iteration_count)
         return solution
+
+    def _check_pool_empty(self, solution: Solution) -> None:
+        """At the cost stage's proven optimum the shipping pool (families._pool) carries
+        nothing; anything left means pricing stopped short, and the plan is not reported."""
+        pool = [v for year_vars in (*self.model.year_vars.values(), *self.model.future_vars.values())
+                for v in year_vars.pool.values()]
+        carried = max((self.value(v) for v in pool), default=0.0)
+        self.pricing.report.pool_t = carried
+        if carried > POOL_TOLERANCE_T:
+            solution.status = "solver_error"
+            solution.message = (f"the shipping pool still carries {carried:.6g} t/yr after pricing "
+                                f"(more than {POOL_TOLERANCE_T:g}): the plan is not the all-links optimum")
 
     def _run_stage(self, k: int, name: str, sense: str):
         prob = self.model.prob

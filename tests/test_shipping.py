@@ -60,6 +60,7 @@ def every_and_pruned(catalog, weighted_supply: float):
     assert every.stage_values["weighted_supply"] == pytest.approx(weighted_supply, rel=1e-9)
     assert pruned.stage_values["weighted_supply"] == pytest.approx(weighted_supply, rel=1e-9)
     assert pruned.stage_values["annual_cost"] == pytest.approx(every.stage_values["annual_cost"], rel=1e-9)
+    assert pruned.shipping.pool_t == pytest.approx(0.0, abs=1e-7)  # the pool ends empty
     return every, pruned, model
 
 
@@ -112,13 +113,37 @@ def test_partial_pricing_adds_the_best_few_per_row():
 
 
 def test_pruned_equals_every_link_on_200_synthetic_sites(tmp_path):
+    """With the baseline's value floor: its first stage (net weighted supply) ships for free, so
+    the pool answers it and pricing adds links only in the cost stage."""
     catalog = load_catalog(write_synthetic_catalog(tmp_path / "cat", 200, seed=17))
-    every, _ = solve(catalog)
-    pruned, model = solve(catalog, shipping_k_nearest=10)
+    every, every_model = solve(catalog, min_value_per_musd=5.0)
+    pruned, model = solve(catalog, shipping_k_nearest=3, min_value_per_musd=5.0)
+    assert list(every.stage_values) == ["net_weighted_supply", "annual_cost"]
     for name, value in every.stage_values.items():
-        assert pruned.stage_values[name] == pytest.approx(value, rel=1e-6), name
+        assert pruned.stage_values[name] == pytest.approx(value, rel=1e-9), name
+    # a column is named (and tie-broken) the same built first or priced in: the same plan
+    built = {key: var.varValue for key, var in every_model.new_capacity.items() if var.varValue > 1e-9}
+    assert built and {key: var.varValue for key, var in model.new_capacity.items() if var.varValue > 1e-9} == pytest.approx(built, abs=1e-6)
     report = pruned.shipping
     assert report.links_built < report.links_in_all / 2  # most links were never needed
+    assert report.added_by_stage["annual_cost"][0] > 0
+    assert report.added_by_stage.get("net_weighted_supply", (0, 0))[0] == 0
+    assert report.pool_t == pytest.approx(0.0, abs=1e-7)
+
+
+def test_pricing_stopped_short_is_reported_not_written(tmp_path, monkeypatch):
+    """Without pricing, the far link's flow goes through the pool (the pruned model stays
+    feasible); the solve then says so instead of returning a plan that is not the optimum."""
+    from models.shipping import ShippingPricer
+
+    monkeypatch.setattr(ShippingPricer, "add_improving", lambda self, solver, stage, sense: 0)
+    stopped, _ = solve(far_link_catalog(tmp_path / "cat"), allow_new_capacity=False, shipping_k_nearest=1)
+    assert stopped.status == "solver_error"
+    # Nevada's 1 t/yr takes 1 t of the mine's Nd along the built link; the other 499 t of Nd and
+    # all 500 t of the other REO (mixed product cannot leave a balance) go to Alaska by the pool
+    assert stopped.shipping.pool_t == pytest.approx(500.0, rel=1e-9)
+    assert stopped.message == ("the shipping pool still carries 500 t/yr after pricing (more than 1e-06): "
+                               "the plan is not the all-links optimum")
 
 
 def test_pricing_covers_every_planned_year(tmp_path):
