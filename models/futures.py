@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from models.inputs import FutureTimeline, ModelInputs, Timeline, prepare
+from models.inputs import FutureTimeline, ModelInputs, Timeline, _capex, option_timing_and_capex, prepare
 from models.settings import Future, ModelSettings
 from models.solve import FLOOR_TOLERANCE, solved_value as _v
 from sites import Catalog
@@ -60,17 +60,26 @@ def _capex_scale(catalog: Catalog, settings: ModelSettings, base: ModelInputs,
     changes = {k: future.get(k) for k in CAPEX_KEYS if future.get(k) is not None}
     if not changes:
         return {}, {}
-    there = prepare(catalog, replace(settings, futures=(), **changes))
-    plan = base.plants.set_index(["site_id", "technology_id"])["capex_usd_per_tpa"]
-    future_capex = there.plants.set_index(["site_id", "technology_id"])["capex_usd_per_tpa"]
-    scale = {key: float(plan[key]) / float(future_capex[key]) for key in plan.index
-             if float(future_capex[key]) > 0 and float(plan[key]) != float(future_capex[key])}
+    # the future's capex by the same rules prepare() prices the plan with (inputs._capex,
+    # option_timing_and_capex), on the plan's own plants and options: no second prepare()
+    there = replace(settings, futures=(), **changes)
+    techs = catalog.technologies.set_index("technology_id")
+    multiplier = dict(zip(catalog.sites["site_id"], catalog.sites["cost_multiplier"]))
+    scale = {}
+    for p in base.plants.itertuples(index=False):
+        future_capex, _ = _capex(there, techs.loc[p.technology_id], p.capex_basis == "brownfield",
+                                 float(multiplier[p.site_id]))
+        if future_capex > 0 and float(p.capex_usd_per_tpa) != future_capex:
+            scale[(p.site_id, p.technology_id)] = float(p.capex_usd_per_tpa) / future_capex
     options = {}
     if base.options is not None and len(base.options):
-        planned = base.options.set_index("option_id")["capex_usd"]
-        overrun = there.options.set_index("option_id")["capex_usd"]
-        options = {o: float(planned[o]) / float(overrun[o]) for o in planned.index
-                   if float(overrun[o]) > 0 and float(planned[o]) != float(overrun[o])}
+        rows = catalog.feed_options.set_index("option_id")
+        for o in base.options.itertuples(index=False):
+            if o.project_id:  # an application: its stated capex, whatever the case
+                continue
+            _, _, overrun = option_timing_and_capex(catalog, there, rows.loc[o.option_id])
+            if overrun > 0 and float(o.capex_usd) != overrun:
+                options[o.option_id] = float(o.capex_usd) / overrun
     return scale, options
 
 

@@ -251,7 +251,7 @@ class StageSolver:
                 self.pricing.build_all()
             # models built outside prepare() (benchmarks/orlib) may not carry the setting: auto
             setting = getattr(self.model.inputs, "solver_method", "auto")
-            method = solver_method(setting, prob.numVariables(), self.model.has_integers)
+            method = solver_method(setting, len(highs_load.columns_of(prob)), self.model.has_integers)
             if method == "ipm":  # with crossover (HiGHS's default): duals, and a basis to warm-start from
                 self.solver.optionsDict.update(solver="ipm", run_crossover="on")
             with _quiet_stdout(), paused_gc():
