@@ -17,8 +17,9 @@ tests/test_linopy_yardstick.py keeps this copy the same model: the same first-st
 and the same numbers of columns, rows and nonzeros in HiGHS.
 
 The index sets are the PuLP build's: the same links and deliveries are pruned by the
-project's own functions (models.shipping.nearest_first, nearest_deliveries), and the same
-parameters are read from ModelInputs (yields as families._yields defines them).
+project's own functions (models.shipping.nearest_first, nearest_deliveries), with the pool
+of families._pool where links wait to be priced, and the same parameters are read from
+ModelInputs (yields as families._yields defines them).
 """
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ def _index_sets(inputs: ModelInputs, year: int) -> dict:
     arcs = inputs.arcs
     arcs = arcs[pd.MultiIndex.from_arrays([arcs["from_site"], arcs["form"]]).isin(list(produced))]
     intermediate_at = produced | set(zip(arcs["to_site"], arcs["form"]))
-    kept_arcs, _ = shipping.nearest_first(arcs, inputs.shipping_k_nearest)
+    kept_arcs, waiting_arcs = shipping.nearest_first(arcs, inputs.shipping_k_nearest)
     links = pd.DataFrame(kept_arcs, columns=list(arcs.columns)) if kept_arcs else arcs.iloc[:0]
     combos = pd.DataFrame([(e, o) for e in ELEMENTS for o in inputs.origins], columns=["element", "origin"])
 
@@ -145,13 +146,24 @@ def _index_sets(inputs: ModelInputs, year: int) -> dict:
 
     ship = links.reset_index(drop=True).rename_axis("link").reset_index().merge(combos, how="cross")
     ship["ship"] = np.arange(len(ship))
+    # with links left to pricing, the pool (families._pool): every sender into it, every taker out
+    ends = [arcs[["from_site", "form"]].set_axis(["site_id", "form"], axis=1).assign(direction="in", sign=-1.0),
+            arcs[["to_site", "form"]].set_axis(["site_id", "form"], axis=1).assign(direction="out", sign=1.0)]
+    pool = pd.concat(ends).drop_duplicates().merge(combos, how="cross") if waiting_arcs else pd.DataFrame(
+        columns=["site_id", "form", "direction", "sign", "element", "origin"])
+    pool = pool.reset_index(drop=True)
+    pool["pool"] = np.arange(len(pool))
+    pool_row = pool[["form", "element", "origin"]].drop_duplicates().reset_index(drop=True)
+    pool_row["pool_row"] = np.arange(len(pool_row))
+    pool = pool.merge(pool_row, on=["form", "element", "origin"])
 
     balance_keys = [proc[["site_id", "input_form", "element", "origin"]].set_axis(BALANCE, axis=1),
                     proc_out[["site_id", "form", "element", "origin"]].set_axis(BALANCE, axis=1)]
     feedin, feedin_out = _deliveries(inputs, plants, yields, links, pd.concat(balance_keys), year)
     balance_keys += [feedin_out[BALANCE],
                      ship[["from_site", "form", "element", "origin"]].set_axis(BALANCE, axis=1),
-                     ship[["to_site", "form", "element", "origin"]].set_axis(BALANCE, axis=1)]
+                     ship[["to_site", "form", "element", "origin"]].set_axis(BALANCE, axis=1),
+                     pool[BALANCE]]
     balance = pd.concat(balance_keys).drop_duplicates().sort_values(BALANCE).reset_index(drop=True)
     balance["balance"] = np.arange(len(balance))
     routed = {form for form, _ in routes.values()} - set(PRODUCT_FORMS)
@@ -162,7 +174,7 @@ def _index_sets(inputs: ModelInputs, year: int) -> dict:
     demand["imports_t"] = [inputs.timeline.imports_t[year][(e, f)] for e, f in zip(demand["element"], demand["form"])]
     return {"plants": plants, "proc": proc, "proc_out": proc_out, "ship": ship, "feeds": inputs.feeds,
             "feedin": feedin, "feedin_out": feedin_out, "balance": balance, "deliver": deliver, "stock": stock,
-            "demand": demand}
+            "demand": demand, "pool": pool, "pool_rows": len(pool_row)}
 
 
 BALANCE = ["site_id", "form", "element", "origin"]  # a balance row's key (Terms.balance, less the year)
@@ -232,12 +244,12 @@ def _nearest(inputs, plants, feeds, pairs, links, held, year) -> pd.DataFrame:
     feed_rows = list(feeds.itertuples(index=False))
     plant_rows = list(plants.itertuples(index=False))
     offered = {f: list(zip(group["plant"], group["usd_per_t"])) for f, group in pairs.groupby("feed", sort=True)}
-    offers = [(f, [(plant_rows[p], usd) for p, usd in offered.get(n, [])]) for n, f in enumerate(feed_rows)]
+    offers = [(f, [(plant_rows[p], usd, 0) for p, usd in offered.get(n, [])]) for n, f in enumerate(feed_rows)]
     # nearest_deliveries reads the built links and the balance rows the plants already hold
     terms = SimpleNamespace(intermediate_arcs=list(links.itertuples(index=False)),
                             balance={(*key, year): None for key in held.itertuples(index=False, name=None)})
     kept, _ = shipping.nearest_deliveries(SimpleNamespace(inputs=inputs), terms, offers, inputs.shipping_k_nearest)
-    chosen = {(f.feed, p.plant) for f, offered in kept for p, _ in offered}
+    chosen = {(f.feed, p.plant) for f, offered in kept for p, _, _ in offered}
     return pairs[[key in chosen for key in zip(pairs["feed"], pairs["plant"])]]
 
 
@@ -328,6 +340,12 @@ def _variables_and_rows(m, rows: _Rows, inputs: ModelInputs, sets: dict, year: i
                 balance_row(ship, ["to_site", "form", "element", "origin"]))
     rows.gather("balance", d, "deliver", np.arange(len(deliver)), -np.ones(len(deliver)), deliver["balance"])
     rows.gather("balance", k, "stock", np.arange(len(stock)), -np.ones(len(stock)), stock["balance"])
+    pool = sets["pool"]
+    if len(pool):  # the pool's legs cost nothing in the first stage (the dearest link in the cost stage)
+        legs = column("pool", len(pool))
+        rows.gather("balance", legs, "pool", pool["pool"], pool["sign"].to_numpy(float), balance_row(pool))
+        rows.declare("pool_row", "=", np.zeros(sets["pool_rows"]))
+        rows.gather("pool_row", legs, "pool", pool["pool"], -pool["sign"].to_numpy(float), pool["pool_row"])
 
     # credited c_{e,f} within what is delivered of (e, f); demand met by c, imports and unmet
     rows.declare("credit_limit", "<=", np.zeros(len(demand)))
