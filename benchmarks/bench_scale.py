@@ -1,11 +1,13 @@
 """How the model grows with the catalog: synthetic catalogs of 22 / 200 / 1,000 sites.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 22,200,1000] [--k 3] [--method auto]
+        [--floor 5] [--years 2026:2035]
 
 Each size runs in its own process (for a clean peak memory): the seeded catalog
 (benchmarks/synthetic_catalog.py) is written, loaded and solved with the model's defaults
-(no value floor unless --floor is given: the baseline uses --floor 5) and shipping_k_nearest
-= k (0: every link), and the run reports
+(no value floor unless --floor is given: the baseline uses --floor 5; one planned year, the
+target year, unless --years FIRST:LAST plans each year, as the timeline scenario's 2026:2035)
+and shipping_k_nearest = k (0: every link), and the run reports
 
   links      shipping links of intermediate product in the model at the end / in all
   deliveries raw-feed deliveries (feed, plant) in the model at the end / in all
@@ -55,7 +57,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def one_size(n_sites: int, k: int, method: str, seed: int, floor: float = 0.0) -> dict:
+def one_size(n_sites: int, k: int, method: str, seed: int, floor: float = 0.0, years: str = "") -> dict:
     sys.path.insert(0, str(HERE))
     import linopy_yardstick
     from synthetic_catalog import write_synthetic_catalog
@@ -71,7 +73,9 @@ def one_size(n_sites: int, k: int, method: str, seed: int, floor: float = 0.0) -
         cpu = time.process_time()
         catalog = load_catalog(folder)
         out["load_s"] = time.perf_counter() - t
-        settings = ModelSettings(shipping_k_nearest=k, solver_method=method, min_value_per_musd=floor)
+        planned = tuple(range(int(years.split(":")[0]), int(years.split(":")[1]) + 1)) if years else ()
+        settings = ModelSettings(shipping_k_nearest=k, solver_method=method, min_value_per_musd=floor, years=planned)
+        out["years"] = len(planned) or 1
         t = time.perf_counter()
         inputs = prepare(catalog, settings)
         out["prepare_s"] = time.perf_counter() - t
@@ -105,7 +109,8 @@ def one_size(n_sites: int, k: int, method: str, seed: int, floor: float = 0.0) -
         out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         del model, solver, solution, result, highs
         gc.collect()
-        out.update(yardstick(inputs, settings.objective, linopy_yardstick))
+        if not years:  # the yardstick builds one planned year only
+            out.update(yardstick(inputs, settings.objective, linopy_yardstick))
     out["peak_linopy_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -173,29 +178,32 @@ def main() -> None:
     parser.add_argument("--method", default="auto", choices=("auto", "simplex", "ipm"))
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--floor", type=float, default=0.0, help="min_value_per_musd (the baseline: 5)")
+    parser.add_argument("--years", default="", help="plan each year FIRST:LAST (e.g. 2026:2035); no linopy build then")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one_size(args.one, args.k, args.method, args.seed, args.floor)))
+        print(json.dumps(one_size(args.one, args.k, args.method, args.seed, args.floor, args.years)))
         return
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--k", str(args.k), "--method", args.method,
-                               "--seed", str(args.seed), "--floor", str(args.floor)], capture_output=True, text=True, cwd=HERE.parent)
+                               "--seed", str(args.seed), "--floor", str(args.floor), "--years", args.years],
+                              capture_output=True, text=True, cwd=HERE.parent)
         if done.returncode != 0:
             print(done.stderr[-2000:], file=sys.stderr)
             sys.exit(1)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = rows[-1]
-        print(f"{r['sites']:>6,} sites  links {r['links']:>8,} of {r['links_in_all']:>8,} ({r['rounds']} rounds)  "
+        print(f"{r['sites']:>6,} sites x {r['years']} yr  links {r['links']:>8,} of {r['links_in_all']:>8,} ({r['rounds']} rounds)  "
               f"deliveries {r['deliveries']:>7,} of {r['deliveries_in_all']:>7,}  columns {r['columns']:>9,}  rows {r['rows']:>7,}  nonzeros {r['nonzeros']:>9,}  "
               f"load {r['load_s']:6.2f}  prepare {r['prepare_s']:6.2f}  build {r['build_s']:6.2f}  "
               f"hand-off {r['highs_load_s']:5.2f}  solve {r['solve_s']:7.2f}  extract {r['extract_s']:5.2f}  "
               f"write {r['write_s']:5.2f}  total {r['total_s']:6.2f} s (cpu {r['cpu_s']:6.2f} s)  "
               f"peak {r['peak_mib']:6.0f} MiB  {r['status']}", flush=True)
-        print(linopy_line(r), flush=True)
+        if not args.years:
+            print(linopy_line(r), flush=True)
     stages = ("prepare_s", "build_s", "highs_load_s", "solve_s", "extract_s", "total_s", "columns",
-              "linopy_build_s", "linopy_sparse_build_s")
+              *(() if args.years else ("linopy_build_s", "linopy_sparse_build_s")))
     for a, b in zip(rows, rows[1:]):
         growth = math.log(b["sites"] / a["sites"])
         exponents = ", ".join(f"{s.removesuffix('_s')} {math.log(max(b[s], 1e-9) / max(a[s], 1e-9)) / growth:.2f}"
