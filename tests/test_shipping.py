@@ -216,3 +216,24 @@ def test_run_summary_says_rounds_and_links(tmp_path, capsys):
     assert links["deliveries_in_all"] == 4 and 2 <= links["deliveries_built"] <= 4
     assert (f"Shipping links: {links['links_built']:,} of {links['links_in_all']:,} built, feed deliveries "
             f"{links['deliveries_built']} of 4 (each site's 1 nearest first" in capsys.readouterr().out)
+
+
+def test_pricing_resolves_by_primal_simplex_and_hands_back_dual(tmp_path, monkeypatch):
+    """Re-solves after priced columns came in run primal simplex (the basis is still primal
+    feasible); every other solve keeps HiGHS's dual simplex."""
+    strategies = []
+    original = StageSolver._run
+
+    def recording(self):
+        strategies.append(self._highs.getOptionValue("simplex_strategy")[1])
+        return original(self)
+
+    monkeypatch.setattr(StageSolver, "_run", recording)
+    catalog = far_link_catalog(tmp_path / "cat")
+    settings = ModelSettings(allow_new_capacity=False, shipping_k_nearest=1)
+    solver = StageSolver(build_model(prepare(catalog, settings), settings.objective))
+    solution = solver.solve()
+    assert solution.optimal and solution.shipping.rounds >= 1
+    # the first stage and the cost stage each start by dual simplex; each pricing round re-solves by primal
+    assert strategies.count(4) == solution.shipping.rounds and strategies.count(1) == 2
+    assert solver._highs.getOptionValue("simplex_strategy")[1] == 1
