@@ -83,6 +83,7 @@ class Terms:
     weighted: Pairs = field(default_factory=list)  # weighted t/yr credited, each year at its weight
     credited_by_element: dict[Key, Pairs] = field(default_factory=lambda: defaultdict(list))  # (element, year)
     intermediate_arcs: list = field(default_factory=list)  # links from a site where a plant puts the form out
+    pool_ends: dict = field(default_factory=dict)  # form -> (senders, takers, dearest $/t): _pool_ends
     # future index -> its weighted t/yr credited, each year at its weight (not at its probability)
     weighted_by_future: dict[int, Pairs] = field(default_factory=lambda: defaultdict(list))
     # a future's own cost ($M/yr, not at its probability): the first-stage cost plus its operating cost
@@ -100,7 +101,7 @@ class Terms:
             self._futures[future] = Terms(
                 projects_at=self.projects_at, online=self.online, budget_musd=self.budget_musd,
                 spend_musd=self.spend_musd, annual_cost_musd=self.annual_cost_musd, weighted=self.weighted,
-                intermediate_arcs=self.intermediate_arcs, weighted_by_future=self.weighted_by_future,
+                intermediate_arcs=self.intermediate_arcs, pool_ends=self.pool_ends, weighted_by_future=self.weighted_by_future,
                 first_stage_cost_musd=self.first_stage_cost_musd, cost_by_future=self.cost_by_future)
         return self._futures[future]
 
@@ -142,12 +143,14 @@ def build_plants(m: PortfolioModel, t: Terms) -> None:
     produced = {(p.site_id, form) for p in plants for form in _output_forms(m, p)}
     arcs = m.inputs.arcs
     arcs = arcs[pd.MultiIndex.from_arrays([arcs["from_site"], arcs["form"]]).isin(list(produced))]
-    intermediate_at = produced | set(zip(arcs["to_site"], arcs["form"]))
+    intermediate_at = produced | set(zip(arcs["to_site"].tolist(), arcs["form"].tolist()))
     # with shipping_k_nearest, only each site's nearest links are built; the rest wait to be priced.
     # A link's number is its place among every link: its columns are named (and so tie-broken,
     # _tie_break_weight) the same whether built first or priced in, so pruning cannot change the plan.
     arcs = arcs.assign(number=range(len(arcs)))
     t.intermediate_arcs, m.omitted_arcs = shipping.nearest_first(arcs, m.inputs.shipping_k_nearest)
+    if m.omitted_arcs:
+        t.pool_ends = _pool_ends(arcs)
     for p in plants:
         key = (p.site_id, p.technology_id)
         if p.buildable:
@@ -266,7 +269,7 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
         takers[p.input_form].append(p)
     raw_forms = set(inputs.feeds["form"])
     arcs = inputs.arcs[inputs.arcs["form"].isin(raw_forms)]  # raw feed moves only along its own form's links
-    arc_usd = dict(zip(zip(arcs["from_site"], arcs["to_site"], arcs["form"]), arcs["usd_per_t"]))
+    arc_usd = dict(zip(zip(*(arcs[c].tolist() for c in ("from_site", "to_site", "form"))), arcs["usd_per_t"].tolist()))
     # (feed, [(plant, $/t of the link, number)]) in the order the columns have always been built;
     # a delivery's number (its place among all) names its columns, built first or priced in
     offers, number = [], 0
@@ -426,6 +429,16 @@ def build_shipments(m: PortfolioModel, t: Terms) -> None:
                 _pool(m, t, i, year)
 
 
+def _pool_ends(arcs: pd.DataFrame) -> dict[str, tuple[list, list, float]]:
+    """Per form, over every link (built or waiting): the sites that send it, the sites that
+    take it (each sorted) and the dearest link's $/t."""
+    out = {}
+    for form, links in arcs.groupby("form", sort=True):
+        out[form] = (sorted(set(links["from_site"].tolist())), sorted(set(links["to_site"].tolist())),
+                     float(links["usd_per_t"].max()))
+    return out
+
+
 def _pool(m: PortfolioModel, t: Terms, future: int, year: int) -> None:
     """With links left to pricing (shipping_k_nearest), one pool per form, element, origin class
     and year: any site that can send the form may put it in (pool_in), any site that takes it
@@ -436,19 +449,11 @@ def _pool(m: PortfolioModel, t: Terms, future: int, year: int) -> None:
     along any link: the pool keeps the pruned model feasible for the held optimum of the stage
     before, pricing brings in the links that replace it, and at the cost stage's proven
     optimum it carries nothing (models/solve.py checks)."""
-    every = [*t.intermediate_arcs, *m.omitted_arcs]
-    ends: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    dearest: dict[str, float] = defaultdict(float)
-    for a in every:
-        ends[a.form][0].add(a.from_site)
-        ends[a.form][1].add(a.to_site)
-        dearest[a.form] = max(dearest[a.form], a.usd_per_t)
     tf, at = t.at(future), m.at(year, future)
     weight = m.inputs.timeline.weight[year]
-    for form in sorted(ends):
-        holders, takers = (sorted(sites) for sites in ends[form])
+    for form, (holders, takers, dearest_usd_per_t) in sorted(t.pool_ends.items()):
         # at least $1/t a leg: with every link free the pool must still cost more than none
-        leg_musd = max(dearest[form], 1.0) / USD_PER_MUSD * weight
+        leg_musd = max(dearest_usd_per_t, 1.0) / USD_PER_MUSD * weight
         for e in ELEMENTS:
             for o in m.inputs.origins:
                 pairs: Pairs = []

@@ -28,7 +28,7 @@ the first solve.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +55,7 @@ def nearest_first(arcs, k: int) -> tuple[list, list]:
     keeps at least one, so the model's balance rows are the same as with every link. arcs: a
     list of links, or a table of them (inputs.arcs' columns), ranked with pandas."""
     frame = arcs if isinstance(arcs, pd.DataFrame) else pd.DataFrame(list(arcs), columns=ARC_FIELDS)
-    rows = list(arcs.itertuples(index=False)) if isinstance(arcs, pd.DataFrame) else list(arcs)
+    rows = records(arcs) if isinstance(arcs, pd.DataFrame) else list(arcs)
     if k <= 0:
         return rows, []
     keep = np.zeros(len(frame), dtype=bool)
@@ -67,6 +67,14 @@ def nearest_first(arcs, k: int) -> tuple[list, list]:
 
 
 ARC_FIELDS = ("from_site", "to_site", "form", "distance_km", "usd_per_t")  # inputs.arcs' columns, in order
+
+
+def records(frame: pd.DataFrame) -> list:
+    """A table's rows as named tuples, as itertuples(index=False) gives them, read column by
+    column: pandas' string columns are slow to walk element by element (368,465 links at
+    1,000 sites took longer to list than to rank)."""
+    row = namedtuple("Row", frame.columns)
+    return list(map(row._make, zip(*(frame[c].tolist() for c in frame.columns))))
 
 
 def nearest_deliveries(m, t, offers: list, k: int) -> tuple[list, list]:
@@ -121,6 +129,7 @@ class _BalanceRows:
 
     def __init__(self, m):
         self.m, self.cache, self.feeds = m, {}, {}
+        self.all_present: set = set()  # keys whose rows were all present (the sets only grow)
 
     def _key(self, f, p) -> tuple:
         if f.feedstock_id not in self.feeds:
@@ -136,7 +145,13 @@ class _BalanceRows:
 
     def present(self, f, p, linked: set, present: set) -> bool:
         """Every balance row of the delivery is in the built model."""
-        return all(r[:2] in linked or r in present for r in self(f, p))
+        key = self._key(f, p)
+        if key in self.all_present:
+            return True
+        if all(r[:2] in linked or r in present for r in self(f, p)):
+            self.all_present.add(key)
+            return True
+        return False
 
 
 @dataclass
