@@ -20,6 +20,7 @@ import pulp
 from pulp import _rustcore
 
 from models import shipping
+from models.records import records
 from sites.sets import ELEMENTS, PRODUCT_FORMS
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
     """funded[q]: a proposal built (fixed at 1) or chosen all or nothing; its request counts
     against the budget and its capex in the annual cost."""
     inputs = m.inputs
-    for q in inputs.projects.itertuples(index=False):
+    for q in records(inputs.projects):
         if inputs.project_mode == "choose":
             y = m.prob.add_variable(_slug("fund", q.project_id), 0, 1, cat="Binary" if inputs.integer else "Continuous")
         else:
@@ -136,7 +137,7 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
 def build_plants(m: PortfolioModel, t: Terms) -> None:
     """Per plant: new capacity (free, sized, or from proposals) and the intermediate product it
     draws from its site's stock, per element, with what it puts out."""
-    plants = list(m.inputs.plants.itertuples(index=False))
+    plants = list(records(m.inputs.plants))
     # Intermediate product (mixed oxide from recycling or leaching, heavy concentrate, separated
     # oxide, metal) is tracked per element and origin class: where plants put a form out
     # (their output form, and forms some elements are routed to), and where it can be shipped.
@@ -265,7 +266,7 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
     wait in m.omitted_deliveries to be priced in (models/shipping.py)."""
     inputs = m.inputs
     takers: dict[str, list] = defaultdict(list)
-    for p in inputs.plants.itertuples(index=False):
+    for p in records(inputs.plants):
         takers[p.input_form].append(p)
     raw_forms = set(inputs.feeds["form"])
     arcs = inputs.arcs[inputs.arcs["form"].isin(raw_forms)]  # raw feed moves only along its own form's links
@@ -273,7 +274,7 @@ def build_feeds(m: PortfolioModel, t: Terms) -> None:
     # (feed, [(plant, $/t of the link, number)]) in the order the columns have always been built;
     # a delivery's number (its place among all) names its columns, built first or priced in
     offers, number = [], 0
-    for f in inputs.feeds.itertuples(index=False):
+    for f in records(inputs.feeds):
         offered = []
         for p in (p for p in takers[f.form] if may_take(f, p)):
             usd_per_t = 0.0 if p.site_id == f.site_id else arc_usd.get((f.site_id, p.site_id, f.form))
@@ -353,7 +354,7 @@ def build_options(m: PortfolioModel, t: Terms) -> None:
     futures = inputs.future_list
     # future index -> (feedstock, year) -> what options add (a failed option adds nothing in its future)
     added: dict[int, dict[Key, Pairs]] = {i: defaultdict(list) for i in range(len(futures))}
-    for o in inputs.options.itertuples(index=False):
+    for o in records(inputs.options):
         decided = timeline.option_years[o.option_id]
         if len(decided) == 1:
             y, x = fixed_charge(m, "option", (o.option_id,), o.added_tpa, o.min_fraction, inputs.integer)
@@ -399,7 +400,7 @@ def build_capacity(m: PortfolioModel, t: Terms) -> None:
     existing = m.inputs.timeline.existing_available_tpa
     for i in range(len(m.inputs.future_list)):
         for year in m.inputs.years:
-            for p in m.inputs.plants.itertuples(index=False):
+            for p in records(m.inputs.plants):
                 key = (p.site_id, p.technology_id)
                 m.row("capacity_limit", key, t.at(i).capacity[(*key, year)], "<=", existing[(*key, year)], year, i)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from models.inputs import FutureTimeline, ModelInputs, Timeline, _capex, option_timing_and_capex, prepare
+from models.records import records
 from models.settings import Future, ModelSettings
 from models.solve import FLOOR_TOLERANCE, solved_value as _v
 from sites import Catalog
@@ -66,7 +67,7 @@ def _capex_scale(catalog: Catalog, settings: ModelSettings, base: ModelInputs,
     techs = catalog.technologies.set_index("technology_id")
     multiplier = dict(zip(catalog.sites["site_id"], catalog.sites["cost_multiplier"]))
     scale = {}
-    for p in base.plants.itertuples(index=False):
+    for p in records(base.plants):
         future_capex, _ = _capex(there, techs.loc[p.technology_id], p.capex_basis == "brownfield",
                                  float(multiplier[p.site_id]))
         if future_capex > 0 and float(p.capex_usd_per_tpa) != future_capex:
@@ -74,7 +75,7 @@ def _capex_scale(catalog: Catalog, settings: ModelSettings, base: ModelInputs,
     options = {}
     if base.options is not None and len(base.options):
         rows = catalog.feed_options.set_index("option_id")
-        for o in base.options.itertuples(index=False):
+        for o in records(base.options):
             if o.project_id:  # an application: its stated capex, whatever the case
                 continue
             _, _, overrun = option_timing_and_capex(catalog, there, rows.loc[o.option_id])

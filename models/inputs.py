@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from models.records import records
 from models.settings import ModelSettings
 from sites import Catalog
 from sites.sets import ELEMENTS, PRODUCT_FORMS  # noqa: F401  (PRODUCT_FORMS: forms delivered to demand)
@@ -31,7 +32,7 @@ def ramp_share(curves: dict[str, list[tuple[int, float]]], curve: str, first_yea
 def ramp_curves(catalog: Catalog, column: str) -> dict[str, list[tuple[int, float]]]:
     """curve -> [(year of output, share of nameplate)] in year order, share column low/base/high."""
     curves: dict[str, list[tuple[int, float]]] = {}
-    for r in catalog.ramp_curves.sort_values(["curve_id", "year"]).itertuples(index=False):
+    for r in records(catalog.ramp_curves.sort_values(["curve_id", "year"])):
         curves.setdefault(r.curve_id, []).append((int(r.year), float(getattr(r, f"share_{column}"))))
     return curves
 
@@ -207,7 +208,7 @@ def prepare(catalog: Catalog, settings: ModelSettings) -> ModelInputs:
 def _routes(catalog: Catalog, techs: pd.DataFrame) -> dict[tuple[str, str], tuple[str, float]]:
     """technology_outputs.csv at its base recovery, for the technologies in the model."""
     return {(r.technology_id, r.element): (r.output_form, float(r.recovery_base))
-            for r in catalog.technology_outputs.itertuples(index=False) if r.technology_id in techs.index}
+            for r in records(catalog.technology_outputs) if r.technology_id in techs.index}
 
 
 def _heavy_other_mixed(catalog: Catalog) -> float:
@@ -283,7 +284,7 @@ def _existing(catalog: Catalog, settings: ModelSettings,
     first_col, share_col = TIMING_COLUMNS[settings.timing_case]
     curves = ramp_curves(catalog, share_col)
     out: dict[tuple[str, str], tuple[float, float, str, bool]] = {}
-    for r in catalog.site_capacity.sort_values(["site_id", "technology_id"]).itertuples(index=False):
+    for r in records(catalog.site_capacity.sort_values(["site_id", "technology_id"])):
         share = ramp_share(curves, r.ramp_curve, getattr(r, f"first_output_year_{first_col}"), year)
         nameplate, available, _, _ = out.get((r.site_id, r.technology_id), (0.0, 0.0, "", True))
         out[(r.site_id, r.technology_id)] = (nameplate + float(r.existing_tpa),
@@ -350,7 +351,7 @@ def _options(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, rat
     feeds = catalog.feedstocks.set_index("feedstock_id")
     kept = set(feeds.index[feeds["site_id"].isin(sites["site_id"])]) - set(settings.exclude_feedstocks)
     rows = []
-    for o in table.sort_values("option_id").itertuples(index=False):
+    for o in records(table.sort_values("option_id")):
         first, study, capex = option_timing_and_capex(catalog, settings, o)
         if o.feedstock_id not in kept or first > max(settings.planning_years):
             continue
@@ -426,14 +427,14 @@ def _demand_and_imports(catalog: Catalog, settings: ModelSettings, magnet: tuple
     year = settings.target_year if year is None else year
     demand_col = f"demand_t_{settings.demand_case}"
     rows = catalog.demand[catalog.demand["target_year"] == year]
-    demand = {(r.element, r.form): float(getattr(r, demand_col)) for r in rows.itertuples(index=False)
+    demand = {(r.element, r.form): float(getattr(r, demand_col)) for r in records(rows)
               if r.element in magnet}
-    base = {(r.element, r.form): float(r.demand_t_base) for r in rows.itertuples(index=False)}
+    base = {(r.element, r.form): float(r.demand_t_base) for r in records(rows)}
     case = catalog.imports[catalog.imports["case"] == settings.import_case]
-    imports = {(r.element, r.form): float(r.available_t) for r in case.itertuples(index=False)}
+    imports = {(r.element, r.form): float(r.available_t) for r in records(case)}
     scope = catalog.demand_scopes
     scope = scope[(scope["scope"] == settings.demand_scope) & (scope["target_year"] == year)]
-    for r in scope.itertuples(index=False):
+    for r in records(scope):
         key = (r.element, r.form)
         if r.element not in magnet:
             continue
@@ -461,7 +462,7 @@ def _arcs(catalog: Catalog, sites: pd.DataFrame, plants: pd.DataFrame, feeds: pd
     """Shipping links worth modelling: from a site that can hold a form to one that can process it."""
     holds = set(zip(feeds["site_id"], feeds["form"])) | set(zip(plants["site_id"], plants["output_form"]))
     routed = catalog.technology_outputs.groupby("technology_id")["output_form"].agg(set).to_dict()
-    holds |= {(p.site_id, f) for p in plants.itertuples(index=False) for f in routed.get(p.technology_id, ())}
+    holds |= {(p.site_id, f) for p in records(plants) for f in routed.get(p.technology_id, ())}
     takes = set(zip(plants["site_id"], plants["input_form"]))
     km = catalog.distances_km()
     circuity = catalog.parameter("road_circuity")
@@ -492,7 +493,7 @@ def _timeline(catalog: Catalog, settings: ModelSettings, techs: pd.DataFrame, pl
     # produce by the last year; proposals are decided in the decision year
     build_years, new_share, existing = {}, {}, {}
     by_year = {t: _existing(catalog, settings, t) for t in years if t != report}
-    for p in plants.itertuples(index=False):
+    for p in records(plants):
         key = (p.site_id, p.technology_id)
         t_row = techs.loc[p.technology_id]
         lead, life = float(t_row["lead_time_years"]), float(t_row["life_years"])
@@ -510,7 +511,7 @@ def _timeline(catalog: Catalog, settings: ModelSettings, techs: pd.DataFrame, pl
     supply = _supply_by_year(catalog, settings, feeds, curves, years, report)
     option_years, option_share = {}, {}
     feed_curve = catalog.feedstocks.set_index("feedstock_id")["ramp_curve"]
-    for o in options.itertuples(index=False):
+    for o in records(options):
         lead = o.first_output_year - decision
         option_years[o.option_id] = (decision, *(y for y in years if y > decision and y + lead <= last))
         for y in option_years[o.option_id]:
@@ -537,7 +538,7 @@ def _supply_by_year(catalog: Catalog, settings: ModelSettings, feeds: pd.DataFra
         if settings.feed_options else set()
     curve = catalog.feedstocks.set_index("feedstock_id")["ramp_curve"]
     out = {}
-    for f in feeds.itertuples(index=False):
+    for f in records(feeds):
         for t in years:
             if t == report:
                 out[(f.feedstock_id, t)] = float(f.supply_tpa)

@@ -9,6 +9,7 @@ import pandas as pd
 from models.families import _yields as yields
 from models.formulation import PortfolioModel
 from models.marginal import MarginalValue
+from models.records import records
 from models.solve import ZERO_T, Solution, solved_value as _v
 from models.summary import OBJECTIVE_UNITS, RunLabel, Summary, summarise
 from models.timeline import year_tables
@@ -315,7 +316,7 @@ def _portfolio(model: PortfolioModel, capacity: pd.DataFrame, projects: pd.DataF
 def plant_outputs_t(model: PortfolioModel) -> dict[tuple[str, str, str], dict[str, float]]:
     """(site, technology, element) -> {form: t/yr put out}: the output form and any routed form."""
     out: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    plants = {(p.site_id, p.technology_id): p for p in model.inputs.plants.itertuples(index=False)}
+    plants = {(p.site_id, p.technology_id): p for p in records(model.inputs.plants)}
     for (site, tech, e, _origin), var in model.throughput.items():
         for form, coef in yields(model, plants[(site, tech)], e, model.inputs.heavy_other_mixed):
             out[(site, tech, e)][form] += coef * _v(var)

@@ -28,13 +28,14 @@ the first solve.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from models import families
+from models.records import records
 from sites.sets import ELEMENTS
 
 # A waiting link is added when it would improve the stage by more than this per unit (the
@@ -67,14 +68,6 @@ def nearest_first(arcs, k: int) -> tuple[list, list]:
 
 
 ARC_FIELDS = ("from_site", "to_site", "form", "distance_km", "usd_per_t")  # inputs.arcs' columns, in order
-
-
-def records(frame: pd.DataFrame) -> list:
-    """A table's rows as named tuples, as itertuples(index=False) gives them, read column by
-    column: pandas' string columns are slow to walk element by element (368,465 links at
-    1,000 sites took longer to list than to rank)."""
-    row = namedtuple("Row", frame.columns)
-    return list(map(row._make, zip(*(frame[c].tolist() for c in frame.columns))))
 
 
 def nearest_deliveries(m, t, offers: list, k: int) -> tuple[list, list]:

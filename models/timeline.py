@@ -7,6 +7,7 @@ from collections import defaultdict
 import pandas as pd
 
 from models.formulation import PortfolioModel
+from models.records import records
 from models.solve import ZERO_T, solved_value as _v
 from sites.sets import ELEMENTS
 
@@ -36,7 +37,7 @@ def capacity_by_year(model: PortfolioModel) -> pd.DataFrame:
     # each year's throughput per plant, summed once (not a scan of every variable per plant)
     throughput_by_year = {year: _throughput_by_plant(model.at(year)) for year in model.inputs.years}
     rows = []
-    for p in model.inputs.plants.itertuples(index=False):
+    for p in records(model.inputs.plants):
         key = (p.site_id, p.technology_id)
         decided = {y: _v(model.new_by_year[(*key, y)]) for y in timeline.build_years.get(key, ())}
         if p.existing_tpa + sum(decided.values()) <= ZERO_T:
@@ -101,10 +102,10 @@ def spend_by_year(model: PortfolioModel) -> pd.DataFrame:
     if not model.funded:
         for (site, tech, year), var in model.new_by_year.items():
             decided[year] += _v(var) * inputs.federal_share * float(plants.at[(site, tech), "capex_usd_per_tpa"])
-    for q in inputs.projects.itertuples(index=False):
+    for q in records(inputs.projects):
         decided[timeline.decision_year] += _v(model.funded[q.project_id]) * q.federal_usd
     if inputs.options is not None:
-        for o in inputs.options.itertuples(index=False):
+        for o in records(inputs.options):
             for year in timeline.option_years[o.option_id]:
                 decided[year] += _v(model.develop_by_year[(o.option_id, year)]) * o.federal_usd
     spent: dict[int, float] = defaultdict(float)
