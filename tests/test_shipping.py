@@ -237,3 +237,18 @@ def test_pricing_resolves_by_primal_simplex_and_hands_back_dual(tmp_path, monkey
     # the first stage and the cost stage each start by dual simplex; each pricing round re-solves by primal
     assert strategies.count(4) == solution.shipping.rounds and strategies.count(1) == 2
     assert solver._highs.getOptionValue("simplex_strategy")[1] == 1
+
+
+@pytest.mark.parametrize("objective, extra", [("min_cost", {}), ("min_import_reliance", {}),
+                                               ("min_worst_year_reliance", {"years": (2028, 2030)})])
+def test_pruned_equals_every_link_for_each_objective(tmp_path, objective, extra):
+    """Each objective's stages (a cost stage first, a reliance stage that ships for free, two
+    years) reach the all-links optimum pruned, with the pool empty at the end."""
+    catalog = load_catalog(write_synthetic_catalog(tmp_path / "cat", 60, seed=17))
+    every, _ = solve(catalog, objective=objective, **extra)
+    pruned, _ = solve(catalog, objective=objective, shipping_k_nearest=3, **extra)
+    assert every.optimal and pruned.optimal and list(pruned.stage_values) == list(every.stage_values)
+    for name, value in every.stage_values.items():
+        assert pruned.stage_values[name] == pytest.approx(value, rel=1e-9, abs=1e-9), name
+    assert pruned.shipping.pool_t == pytest.approx(0.0, abs=1e-7)
+    assert pruned.shipping.links_built < pruned.shipping.links_in_all
