@@ -251,10 +251,11 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
     multiplier = dict(zip(sites["site_id"], sites["cost_multiplier"]))
     buildable = _buildable(settings, sites, techs, projects)
     size_range = settings.plant_size_range_tpa
-    operator = sites.set_index("site_id")["operator"]
+    operator = dict(zip(sites["site_id"].tolist(), sites["operator"].tolist()))
     curves = ramp_curves(catalog, TIMING_COLUMNS[settings.timing_case][1])
-    # looked up once, not per row: pandas' row and cell access costs more than the rest of prepare
-    by_tech = {tech: techs.loc[tech] for tech in {tech for _, tech in pairs | buildable}}
+    # looked up once, as plain dicts: pandas' row and cell access costs more than the rest of prepare
+    used = {tech for _, tech in pairs | buildable}
+    by_tech = techs[techs.index.isin(used)].to_dict("index")
     rows = []
     for site_id, tech in sorted(pairs | buildable):
         t = by_tech[tech]
