@@ -153,7 +153,8 @@ class PortfolioModel:
         multi = year is not None and self.inputs.multi_year
         name = _slug(kind, len(self.rows), *key, *((year,) if multi else ()), *(("f", future) if future else ()))
         expr = expression(self.prob, pairs)
-        constraint = {"<=": expr <= rhs, ">=": expr >= rhs, "==": expr == rhs}[sense]
+        # only the one comparison asked for: each builds a constraint (and copies the expression)
+        constraint = expr <= rhs if sense == "<=" else expr >= rhs if sense == ">=" else expr == rhs
         self.prob.addConstraint(constraint, name)
         if future:
             self.rows[(kind, *key, year, ("future", future))] = name
