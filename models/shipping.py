@@ -22,6 +22,12 @@ one, and to the live HiGHS model, the stage is re-solved warm, and so on until n
 column would improve it. Then the stage's optimum over the columns built is the optimum over
 all of them (LP duality: the duals prove it).
 
+With links waiting, the model also has a pool per form (families._pool): free where shipping
+is free, so those stages need no link priced in however degenerate their duals, and dearer
+than any link in the cost stage, so it carries nothing at that stage's optimum (StageSolver
+checks). Waiting columns are numbered by their place among all (families.build_shipments,
+build_feeds): a column priced in has the name, and the tie-break, it has with every link built.
+
 A model with binaries has no duals to price with: all waiting columns are then built before
 the first solve.
 """
