@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.outputs import charts, html as html_page
+from planner.outputs import html as html_page
 from planner.outputs.html import escape
 from planner.outputs.xlsx import Sheet, write_workbook
 from planner.run import memo, when
@@ -100,6 +100,8 @@ def timeline_png(run) -> bytes | None:
     result = run.result
     if result.elements_by_year.empty:
         return None
+    from planner.outputs import charts  # matplotlib: only where a chart is drawn (not for the workbook)
+
     return charts.timeline_png(result.elements_by_year, result.spend_by_year, when.phases(run))
 
 
@@ -231,7 +233,11 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None, 
     balance: the element-balance chart, if already drawn."""
     s = run.summary
     title = f"Funding memo: {s['scenario']}"
-    png = balance if balance is not None else charts.element_balance_png(run.result.elements)
+    if balance is None:
+        from planner.outputs import charts
+
+        balance = charts.element_balance_png(run.result.elements)
+    png = balance
     defs = "".join(f"<dt>{escape(term)}:</dt><dd>{escape(text)}</dd>" for term, text in memo.definitions(run))
     items = memo.awards(run)
     near = [a for a in items if a.near_floor]
@@ -283,6 +289,8 @@ def write_run_reports(run, folder: Path, reference=None, workbook: bool = True, 
     png = timeline_png(run)
     if png is not None:  # multi-year runs
         (folder / "timeline.png").write_bytes(png)
+    from planner.outputs import charts
+
     balance = charts.element_balance_png(run.result.elements)  # drawn while the map may still be written
     if map_written is not None:
         map_written()
