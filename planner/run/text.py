@@ -5,14 +5,28 @@ from planner.outputs.text import text_table
 from planner.run.pipeline import Run
 
 
+# A terminal shows every plant up to this many; a larger catalog (hundreds of synthetic or
+# candidate sites) shows the plants that are built or run, and capacity.csv keeps them all.
+TERMINAL_PLANT_ROWS = 40
+
+
 def capacity_text(run: Run) -> str:
     cap = run.result.capacity[["site_name", "state", "technology", "existing_tpa", "new_tpa", "available_tpa",
                                "throughput_tpa", "federal_usd"]].copy()
+    idle = 0
+    if len(cap) > TERMINAL_PLANT_ROWS:
+        active = (cap["new_tpa"].round(0) > 0) | (cap["throughput_tpa"].round(0) > 0)
+        idle = int((~active).sum())
+        cap = cap[active]
     cap["federal_usd"] = cap["federal_usd"] / 1e6
     cap = cap.rename(columns={"site_name": "site", "federal_usd": "federal_$M"})
     fmt = {"existing_tpa": "{:,.0f}", "new_tpa": "{:,.0f}", "available_tpa": "{:,.0f}", "throughput_tpa": "{:,.0f}",
            "federal_$M": "{:,.1f}"}
-    return text_table(cap, fmt)
+    table = text_table(cap, fmt)
+    if idle:
+        table += (f"\n  ({idle:,} more plants add no capacity and process nothing at the optimum; "
+                  "capacity.csv lists every plant)")
+    return table
 
 
 ELEMENT_TEXT_COLUMNS = {"element": None, "demand_t": "{:,.1f}", "domestic_t": "{:,.1f}", "imports_t": "{:,.1f}",
