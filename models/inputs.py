@@ -1,6 +1,7 @@
 """Model parameters: the catalog filtered and priced for one scenario's settings."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,10 +38,18 @@ def ramp_curves(catalog: Catalog, column: str) -> dict[str, list[tuple[int, floa
     return curves
 
 
+TINY_RATE = 1e-6  # below this discount rate capital_recovery_factor avoids the cancellation
+
+
 def capital_recovery_factor(rate: float, life_years: float) -> float:
     """Annuity factor turning an up-front capex into an equal yearly cost."""
     if rate == 0:
         return 1.0 / life_years
+    if rate < TINY_RATE:
+        # (1 + rate)^n - 1 cancels to nothing (1e-16 gives 0: a division by zero); the same
+        # quantity through log1p and expm1 keeps its digits
+        growth_log = life_years * math.log1p(rate)
+        return rate * math.exp(growth_log) / math.expm1(growth_log)
     growth = (1.0 + rate) ** life_years
     return rate * growth / (growth - 1.0)
 

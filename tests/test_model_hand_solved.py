@@ -259,3 +259,20 @@ def test_model_families_match_doc_sections_one_to_one():
     assert sorted(functions) == declared  # every build_ function is run, once
     assert [f"build_{s}" for s in sections] == functions
     assert functions[:3] == ["build_projects", "build_plants", "build_feeds"]
+
+
+@pytest.mark.parametrize("rate", [1e-16, 1e-12, 1e-9, 9.99e-7])
+def test_capital_recovery_factor_of_a_tiny_rate_is_near_the_zero_rate_limit(rate):
+    """r (1+r)^n / ((1+r)^n - 1) tends to 1/n as r -> 0; a rate of 1e-16 used to divide by zero
+    ((1 + 1e-16)^n is 1.0 in floating point). To first order: 1/n + r (n + 1) / (2n), n = 20 years."""
+    from models.inputs import capital_recovery_factor
+
+    assert capital_recovery_factor(rate, 20.0) == pytest.approx(1 / 20 + rate * 21 / 40, rel=1e-9)
+
+
+def test_capital_recovery_factor_is_continuous_across_the_tiny_rate_switch():
+    from models.inputs import TINY_RATE, capital_recovery_factor
+
+    below, above = capital_recovery_factor(TINY_RATE * (1 - 1e-9), 25.0), capital_recovery_factor(TINY_RATE, 25.0)
+    assert below == pytest.approx(above, rel=1e-8)
+    assert capital_recovery_factor(0.07, 20.0) == pytest.approx(0.0943929257, rel=1e-9)  # 0.07 x 1.07^20 / (1.07^20 - 1)
