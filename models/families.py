@@ -137,7 +137,7 @@ def build_projects(m: PortfolioModel, t: Terms) -> None:
 def build_plants(m: PortfolioModel, t: Terms) -> None:
     """Per plant: new capacity (free, sized, or from proposals) and the intermediate product it
     draws from its site's stock, per element, with what it puts out."""
-    plants = list(records(m.inputs.plants))
+    plants = records(m.inputs.plants)
     # Intermediate product (mixed oxide from recycling or leaching, heavy concentrate, separated
     # oxide, metal) is tracked per element and origin class: where plants put a form out
     # (their output form, and forms some elements are routed to), and where it can be shipped.
@@ -451,7 +451,7 @@ def _pool(m: PortfolioModel, t: Terms, future: int, year: int) -> None:
     before, pricing brings in the links that replace it, and at the cost stage's proven
     optimum it carries nothing (models/solve.py checks)."""
     tf, at = t.at(future), m.at(year, future)
-    weight = m.inputs.timeline.weight[year]
+    weight, probability = m.inputs.timeline.weight[year], m.inputs.future_list[future].probability
     for form, (holders, takers, dearest_usd_per_t) in sorted(t.pool_ends.items()):
         # at least $1/t a leg: with every link free the pool must still cost more than none
         leg_musd = max(dearest_usd_per_t, 1.0) / USD_PER_MUSD * weight
@@ -464,7 +464,7 @@ def _pool(m: PortfolioModel, t: Terms, future: int, year: int) -> None:
                             m.named(_slug("pool", direction, site, form, e, o), year, future), 0)
                         tf.balance[(site, form, e, o, year)].append((v, sign))
                         pairs.append((v, -sign))
-                        t.operating_cost(v, leg_musd, future, m.inputs.future_list[future].probability)
+                        t.operating_cost(v, leg_musd, future, probability)
                 m.row("pool", (form, e, o), pairs, "==", 0.0, year, future)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from models.inputs import FutureTimeline, ModelInputs, Timeline, _capex, option_timing_and_capex, prepare
+from models.inputs import FutureTimeline, ModelInputs, Timeline, option_timing_and_capex, plant_capex, prepare
 from models.records import records
 from models.settings import Future, ModelSettings
 from models.solve import FLOOR_TOLERANCE, solved_value as _v
@@ -61,14 +61,14 @@ def _capex_scale(catalog: Catalog, settings: ModelSettings, base: ModelInputs,
     changes = {k: future.get(k) for k in CAPEX_KEYS if future.get(k) is not None}
     if not changes:
         return {}, {}
-    # the future's capex by the same rules prepare() prices the plan with (inputs._capex,
+    # the future's capex by the same rules prepare() prices the plan with (inputs.plant_capex,
     # option_timing_and_capex), on the plan's own plants and options: no second prepare()
     there = replace(settings, futures=(), **changes)
     techs = catalog.technologies.set_index("technology_id")
     multiplier = dict(zip(catalog.sites["site_id"], catalog.sites["cost_multiplier"]))
     scale = {}
     for p in records(base.plants):
-        future_capex, _ = _capex(there, techs.loc[p.technology_id], p.capex_basis == "brownfield",
+        future_capex, _ = plant_capex(there, techs.loc[p.technology_id], p.capex_basis == "brownfield",
                                  float(multiplier[p.site_id]))
         if future_capex > 0 and float(p.capex_usd_per_tpa) != future_capex:
             scale[(p.site_id, p.technology_id)] = float(p.capex_usd_per_tpa) / future_capex

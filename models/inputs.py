@@ -268,7 +268,7 @@ def _plants(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, tech
     rows = []
     for site_id, tech in sorted(pairs | buildable):
         t = by_tech[tech]
-        capex, basis = _capex(settings, t, site_id in running, float(multiplier[site_id]))
+        capex, basis = plant_capex(settings, t, site_id in running, float(multiplier[site_id]))
         nameplate, available, owner, toll = existing.get((site_id, tech), (0.0, 0.0, operator[site_id], True))
         first_new = settings.decision_year + float(t["lead_time_years"])
         rows.append({
@@ -302,7 +302,7 @@ def _existing(catalog: Catalog, settings: ModelSettings,
     return out
 
 
-def _capex(settings: ModelSettings, t: pd.Series, brownfield: bool, cost_multiplier: float) -> tuple[float, str]:
+def plant_capex(settings: ModelSettings, t: pd.Series, brownfield: bool, cost_multiplier: float) -> tuple[float, str]:
     """$ per t/yr of new capacity and its basis: the brownfield figure (no site multiplier, the
     saving is inside it) where the site already runs a processing plant, else greenfield x
     the site's cost multiplier (docs/data.md, technologies)."""
@@ -320,7 +320,7 @@ def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also:
     first_col, share_col = TIMING_COLUMNS[settings.timing_case]
     curves = ramp_curves(catalog, share_col)
     feeds = catalog.feedstocks.assign(first_output_year=catalog.feedstocks[f"first_output_year_{first_col}"])
-    by = _feeds_by(settings)
+    by = feeds_by(settings)
     in_time = feeds["first_output_year"] <= by
     feeds = feeds[feeds["site_id"].isin(sites["site_id"]) & (in_time | feeds["feedstock_id"].isin(also))
                   & ~feeds["feedstock_id"].isin(settings.exclude_feedstocks)].copy()
@@ -340,7 +340,7 @@ def _feeds(catalog: Catalog, settings: ModelSettings, sites: pd.DataFrame, also:
     return feeds[FEED_COLUMNS].sort_values("feedstock_id").reset_index(drop=True)
 
 
-def _feeds_by(settings: ModelSettings) -> int:
+def feeds_by(settings: ModelSettings) -> int:
     """Feeds running by this year are in the model: the decision year with existing_feeds_only,
     else the last year planned (the target year in a one-year run)."""
     return settings.decision_year if settings.existing_feeds_only else max(settings.planning_years)
@@ -399,7 +399,7 @@ def _running_or_optioned(catalog: Catalog, settings: ModelSettings, options: pd.
     """With feed options on, a deposit that has a new_mine option runs only if developed: its
     own supply is 0 and its option adds it. Feeds that neither run by the target year nor
     have an option in time are dropped."""
-    by = _feeds_by(settings)
+    by = feeds_by(settings)
     gated = gated_feeds(catalog, settings, options)
     feeds.loc[feeds["feedstock_id"].isin(gated), "supply_tpa"] = 0.0
     running = set(feeds.loc[feeds["first_output_year"] <= by, "feedstock_id"]) - gated
@@ -412,11 +412,6 @@ def gated_feeds(catalog: Catalog, settings: ModelSettings, options: pd.DataFrame
     table = catalog.feed_options
     gated = set(table.loc[table["kind"] == "new_mine", "feedstock_id"]) if settings.feed_options else set()
     return gated | set(options.loc[options["kind"] == "new_mine", "feedstock_id"])  # a mine applied for
-
-
-def feeds_by(settings: ModelSettings) -> int:
-    """The year by which a feed must first produce to be in the model (public for Monte Carlo)."""
-    return _feeds_by(settings)
 
 
 def _element_values(catalog: Catalog, settings: ModelSettings) -> tuple[dict[str, float], dict[str, float]]:
@@ -543,7 +538,7 @@ def _supply_by_year(catalog: Catalog, settings: ModelSettings, feeds: pd.DataFra
                     years: tuple[int, ...], report: int) -> dict[tuple[str, int], float]:
     """(feedstock, year) -> usable t/yr: nameplate x its ramp share that year x the foreign
     share; 0 for feeds kept only for their options and for deposits a new_mine option gates."""
-    by = _feeds_by(settings)
+    by = feeds_by(settings)
     gated = set(catalog.feed_options.loc[catalog.feed_options["kind"] == "new_mine", "feedstock_id"]) \
         if settings.feed_options else set()
     curve = catalog.feedstocks.set_index("feedstock_id")["ramp_curve"]

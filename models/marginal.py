@@ -152,6 +152,11 @@ class MarginalValue:
         }
 
 
+def budget_unspent(federal_usd: float, budget_usd: float) -> bool:
+    """More than SLACK_SHARE of the budget (and over $1) is left: the budget row is surely slack."""
+    return federal_usd < budget_usd * (1 - SLACK_SHARE) - 1.0
+
+
 def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_value: float,
             dual: float, probe_next: bool = True) -> MarginalValue:
     """The slope (re-solve warm with STEP_USD more, compared with the dual) and the literal
@@ -167,7 +172,7 @@ def measure(solver: StageSolver, budget_usd: float, base: Snapshot, objective_va
     model = solver.model
     if model.build or (model.funded and model.inputs.project_mode == "choose"):
         return _discrete_step(solver, budget_usd, base, objective_value, dual)
-    if base.federal_usd < budget_usd * (1 - SLACK_SHARE) - 1.0 and abs(dual) < ZERO_RATE:
+    if budget_unspent(base.federal_usd, budget_usd) and abs(dual) < ZERO_RATE:
         # money is left over: a looser limit changes nothing, so no re-solve is needed
         return MarginalValue("slack", 0.0, dual, {e: 0.0 for e in base.credited_t},
                              "shadow price 0: the budget is not all used",

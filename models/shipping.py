@@ -387,12 +387,12 @@ class ShippingPricer:
         break), and each one's coefficient in the stage's objective."""
         m = self.model
         variables, stage_costs = [], []
+        per_year = len(self.combos) // len(self.years)  # a year's (element, origin class) combos
         for n in chosen:
             a, (e, o, year) = self.links[n // len(self.combos)], self.combos[n % len(self.combos)]
             at = m.at(year)
             key, balance, cost_musd = families.shipment_column(m, a, e, o, year)
             # numbered as build_shipments numbers it: the link's number x a year's combos + the combo
-            per_year = len(self.combos) // len(self.years)
             name = m.named(families._slug("ship", a.number * per_year + n % per_year, *key), year)
             entries = [(self._row_id("balance", row[:-1], row[-1]), c) for row, c in balance]
             var, stage_cost = self._new_column(name, entries, cost_musd, stage)

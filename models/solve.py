@@ -118,6 +118,7 @@ class StageSolver:
         self._objective_stale = False  # set_objective_coefficient changed the first stage's objective
         self._cold_stages = False  # each later stage's first solve starts from no basis (large LPs)
         self.pricing = ShippingPricer(model) if model.omitted_arcs or model.omitted_deliveries else None  # shipping_k_nearest
+        self._pool_columns: np.ndarray | None = None  # HiGHS columns of the shipping pool (_check_pool_empty)
 
     def sync_objective(self) -> None:
         """Put the first stage's objective, as changed, back on the PuLP problem."""
@@ -235,9 +236,11 @@ class StageSolver:
     def _check_pool_empty(self, solution: Solution) -> None:
         """At the cost stage's proven optimum the shipping pool (families._pool) carries
         nothing; anything left means pricing stopped short, and the plan is not reported."""
-        pool = [v for year_vars in (*self.model.year_vars.values(), *self.model.future_vars.values())
-                for v in year_vars.pool.values()]
-        carried = max((self.value(v) for v in pool), default=0.0)
+        if self._pool_columns is None:  # the pool's HiGHS columns never move (priced columns go after)
+            self._pool_columns = np.array(
+                [self._column[v.id] for year_vars in (*self.model.year_vars.values(), *self.model.future_vars.values())
+                 for v in year_vars.pool.values() if v.id in self._column], dtype=np.int64)
+        carried = float(self._x[self._pool_columns].max()) if len(self._pool_columns) else 0.0
         self.pricing.report.pool_t = carried
         if carried > POOL_TOLERANCE_T:
             solution.status = "solver_error"

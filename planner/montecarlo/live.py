@@ -277,13 +277,13 @@ class LiveModel:
         sampled = {r.key[0] for r in self.ranges if r.family == "recovery"}
         out: dict[str, list] = {t: [] for t in sampled}
         routes = self.model.inputs.routes
+        feeds = self.model.inputs.feeds.set_index("feedstock_id")["origin_class"]
         for year in self.years:
             at = self.model.at(year)
             for (site, tech, e, origin), x in at.throughput.items():
                 if tech in sampled and (tech, e) in routes:
                     con = self._year_row("balance", site, routes[(tech, e)][0], e, origin, year=year)
                     out[tech].append((con, x, con.get(x), e))
-            feeds = self.model.inputs.feeds.set_index("feedstock_id")["origin_class"]
             for (k, site, tech), d in at.feed_delivery.items():
                 if tech not in sampled:
                     continue

@@ -237,7 +237,6 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None, 
         from planner.outputs import charts
 
         balance = charts.element_balance_png(run.result.elements)
-    png = balance
     defs = "".join(f"<dt>{escape(term)}:</dt><dd>{escape(text)}</dd>" for term, text in memo.definitions(run))
     items = memo.awards(run)
     near = [a for a in items if a.near_floor]
@@ -265,7 +264,7 @@ def html_report(run, has_map: bool, folder: Path | None = None, reference=None, 
 {html_page.table(memo.existing_frame(run), EXISTING_FORMATS)}
 <h2>Element balance ({escape(str(s['settings']['target_year']))} demand, t/yr of oxide or metal)</h2>
 <p>{escape(scope_line(run.summary))}</p>
-{html_page.png_img(png, "Element balance: domestic supply, imports and unmet demand per element")}
+{html_page.png_img(balance, "Element balance: domestic supply, imports and unmet demand per element")}
 {html_page.table(elements, element_formats)}
 <h2>Map</h2>
 {_map_part(folder, has_map)}

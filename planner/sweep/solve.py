@@ -96,7 +96,7 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
                 pipeline = Pipeline.prepare(catalog, settings)
             else:
                 pipeline.set_budget(settings.budget_usd)  # warm: only the right-hand side moves
-            reuse = held if held is not None and _unspent(held[0].federal_usd, settings.budget_usd) else None
+            reuse = held if held is not None and marginal.budget_unspent(held[0].federal_usd, settings.budget_usd) else None
             out.append(_solve_point(pipeline, point, settings.budget_usd, settings.objective,
                                     settings.min_value_per_musd, reuse))
             held = None
@@ -104,18 +104,13 @@ def solve_points(catalog: Catalog, scenario: Scenario, points: list[Point], tick
                 base, value, mv, _ = out[-1]["measured"]
                 solved_at[settings.budget_usd] = (base, value)
                 if mv.status == "slack" and not pipeline.model.has_integers \
-                        and _unspent(base.federal_usd, settings.budget_usd) and abs(mv.dual) < marginal.ZERO_RATE:
+                        and marginal.budget_unspent(base.federal_usd, settings.budget_usd) and abs(mv.dual) < marginal.ZERO_RATE:
                     held = (base, value)
             if tick is not None:
                 tick()
         for result in out[len(out) - len(group):]:
             _next_money_text(pipeline, result, solved_at)
     return out
-
-
-def _unspent(federal_usd: float, budget_usd: float) -> bool:
-    """The budget row is surely slack (marginal.measure's test)."""
-    return federal_usd < budget_usd * (1 - marginal.SLACK_SHARE) - 1.0
 
 
 def _solve_point(pipeline: Pipeline, point: Point, budget_usd: float, objective: str, floor: float = 0.0,
